@@ -1,3 +1,29 @@
+// Shared by every project's jest config: SWC transform (with decorator metadata for Nest and
+// class-validator), Nx's resolver for the tsconfig path aliases, and one local stack of real
+// servers (Redis, Firestore emulator, Chroma) for the whole run.
 const nxPreset = require('@nx/jest/preset').default;
+const path = require('path');
 
-module.exports = { ...nxPreset };
+module.exports = {
+  ...nxPreset,
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': [
+      '@swc/jest',
+      {
+        jsc: {
+          target: 'es2022',
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          keepClassNames: true,
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
+  globalSetup: path.join(__dirname, 'tools/jest/global-setup.ts'),
+  globalTeardown: path.join(__dirname, 'tools/jest/global-teardown.ts'),
+  testTimeout: 30000,
+};

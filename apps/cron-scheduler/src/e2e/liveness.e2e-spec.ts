@@ -1,0 +1,3 @@
+import { describeWorkerAppLiveness } from '@suite/testing';
+
+describeWorkerAppLiveness('cron-scheduler');

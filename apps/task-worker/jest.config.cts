@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'task-worker',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/task-worker',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'workflow-listener',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/workflow-listener',
+};

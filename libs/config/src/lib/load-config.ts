@@ -1,0 +1,40 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { AppConfig, RequiredSetting } from './app-config';
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Environment = Record<string, string | undefined>;
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  return `${error.property}: ${reasons}`;
+}
+
+/**
+ * Builds the validated configuration from the environment. Only variables the class declares are
+ * read; unset ones take their defaults. Throws ConfigValidationError naming every bad variable.
+ */
+export function loadConfig(environment: Environment = process.env, required: RequiredSetting[] = []): AppConfig {
+  const declared = Object.keys(new AppConfig());
+  const known: Record<string, string> = {};
+  for (const name of [...declared, 'LISTENERS_SERVICE_TOKEN', 'LISTENERS_REDIS_PASSWORD', 'FIRESTORE_EMULATOR_HOST', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) {
+    const value = environment[name];
+    if (value !== undefined) known[name] = value;
+  }
+  const config = plainToInstance(AppConfig, known);
+  const problems = validateSync(config, { forbidUnknownValues: true }).map(describe);
+  for (const name of required) {
+    if (config[name] === undefined) problems.push(`${name}: is required by this app`);
+  }
+  if (config.RPC_DEFAULT_TIMEOUT_MS > config.RPC_MAX_TIMEOUT_MS) {
+    problems.push('RPC_DEFAULT_TIMEOUT_MS: must not exceed RPC_MAX_TIMEOUT_MS');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'events',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/events',
+};

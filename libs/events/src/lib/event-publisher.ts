@@ -1,0 +1,68 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@suite/config';
+import { LogContext } from '@suite/logging';
+import { RedisConnections } from '@suite/redis';
+import { buildEventStreamKey, buildUserChannel } from '@suite/redis-namespaces';
+import { randomUUID } from 'node:crypto';
+import { EventEnvelope, EventMeta, EventType } from './event-envelope';
+import { PUBLISH_USER_EVENT } from './user-event-scripts';
+
+type Listener = (envelope: EventEnvelope) => void;
+
+/**
+ * Publishes events to the Reflex app. Events for a user go to `{LISTENERS_CHANNEL_PREFIX}{uid}` and
+ * to the user's capped stream (replayable); events for other channels (`msg:{uid}`, chat threads)
+ * are published only. The current call's trace id is carried along unless given.
+ */
+@Injectable()
+export class EventPublisher {
+  private readonly logger = new Logger('Events');
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Called after each publish (metrics). */
+  onPublished(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async publishToUser<Payload>(uid: string, type: EventType, payload: Payload, meta: EventMeta = {}): Promise<EventEnvelope<Payload>> {
+    const body = this.envelopeWithoutId(uid, type, payload, meta);
+    const channel = buildUserChannel(this.config.LISTENERS_CHANNEL_PREFIX, uid);
+    const id = (await PUBLISH_USER_EVENT.run(
+      this.redis.command,
+      [buildEventStreamKey(uid)],
+      [this.config.EVENT_STREAM_MAXLEN, this.config.EVENT_STREAM_TTL_SECONDS, JSON.stringify(body), channel],
+    )) as string;
+    return this.published({ id, ...body }, channel);
+  }
+
+  /** Publishes on a channel that is not the user's event channel; the id is a fresh UUID. */
+  async publishToChannel<Payload>(channel: string, uid: string, type: EventType, payload: Payload, meta: EventMeta = {}): Promise<EventEnvelope<Payload>> {
+    const envelope = { id: randomUUID(), ...this.envelopeWithoutId(uid, type, payload, meta) };
+    await this.redis.command.publish(channel, JSON.stringify(envelope));
+    return this.published(envelope, channel);
+  }
+
+  private envelopeWithoutId<Payload>(uid: string, type: EventType, payload: Payload, meta: EventMeta): Omit<EventEnvelope<Payload>, 'id'> {
+    const traceId = meta.trace_id ?? LogContext.current().trace_id;
+    return {
+      type,
+      uid,
+      timestamp: new Date().toISOString(),
+      payload,
+      ...(traceId ? { trace_id: traceId } : {}),
+      ...(meta.job_id ? { job_id: meta.job_id } : {}),
+    };
+  }
+
+  private published<Payload>(envelope: EventEnvelope<Payload>, channel: string): EventEnvelope<Payload> {
+    this.logger.debug({ event: 'publish', channel, type: envelope.type, event_id: envelope.id, user_id: envelope.uid });
+    for (const listener of this.listeners) listener(envelope);
+    return envelope;
+  }
+}

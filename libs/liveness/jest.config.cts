@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'liveness',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/liveness',
+};

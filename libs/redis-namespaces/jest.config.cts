@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'redis-namespaces',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/redis-namespaces',
+};

@@ -1,0 +1,2 @@
+export * from './lib/namespaces';
+export * from './lib/keys';

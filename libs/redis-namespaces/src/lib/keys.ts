@@ -1,0 +1,100 @@
+import { RedisNamespace as NS } from './namespaces';
+
+/*
+ * Every Redis key and channel of the suite is built here and nowhere else.
+ *
+ * The seeds' keys keep their exact form, because the Reflex app and operators read them. Keys that
+ * only the suite reads and that a multi-key script touches together carry a hash tag (`{…}`), so
+ * those scripts run on Redis Cluster too: e.g. a user's idempotency records share the tag `{uid}`.
+ */
+
+function part(name: string, value: string): string {
+  if (value.length === 0) throw new Error(`Redis key part "${name}" must not be empty`);
+  return value;
+}
+
+// --- seed 003 (session, chat, context, cache, jobs, websocket buffer, lock) ---
+
+export const buildSessionKey = (userId: string, companyId: string): string =>
+  `${NS.SESSION}:${part('userId', userId)}:${part('companyId', companyId)}:state`;
+
+export const buildChatHistoryKey = (userId: string, companyId: string, threadKey: string): string =>
+  `${NS.CHAT}:${part('userId', userId)}:${part('companyId', companyId)}:${part('threadKey', threadKey)}:history`;
+
+export const buildContextKey = (userId: string, companyId: string): string =>
+  `${NS.CONTEXT}:${part('userId', userId)}:${part('companyId', companyId)}`;
+
+export const buildCacheKey = (userId: string, companyId: string, dataType: string, subType: string): string =>
+  `${NS.CACHE}:${part('userId', userId)}:${part('companyId', companyId)}:${part('dataType', dataType)}:${part('subType', subType)}`;
+
+export const buildJobsKey = (userId: string, companyId: string, department: string): string =>
+  `${NS.JOBS}:${part('userId', userId)}:${part('companyId', companyId)}:${part('department', department)}`;
+
+export const buildWsBufferKey = (userId: string, threadKey: string): string =>
+  `${NS.WS_BUFFER}:${part('userId', userId)}:${part('threadKey', threadKey)}`;
+
+export const buildLockKey = (lockType: string, resourceId: string): string =>
+  `${NS.LOCK}:${part('lockType', lockType)}:${part('resourceId', resourceId)}`;
+
+// --- registries (seed 000) ---
+
+export const buildRegistryUserKey = (userId: string): string => `${NS.REGISTRY}:user:${part('userId', userId)}`;
+
+export const buildRegistryChromaKey = (userId: string, collectionName: string): string =>
+  `${NS.REGISTRY}:chroma:${part('userId', userId)}:${part('collectionName', collectionName)}`;
+
+export const buildRegistryUnifiedKey = (userId: string): string => `${NS.REGISTRY}:unified:${part('userId', userId)}`;
+
+export const buildRegistryTaskKey = (taskId: string): string => `${NS.REGISTRY}:task:${part('taskId', taskId)}`;
+
+export const buildRegistryCompanyKey = (companyId: string): string =>
+  `${NS.REGISTRY}:company:${part('companyId', companyId)}`;
+
+/** Session id → user id, so `unregister_session(session_id)` finds the user. */
+export const buildRegistrySessionKey = (sessionId: string): string =>
+  `${NS.REGISTRY}:session:${part('sessionId', sessionId)}`;
+
+/** Sorted set of online users scored by last heartbeat (ms), replacing any `KEYS registry:user:*` scan. */
+export const REGISTRY_PRESENCE_KEY = `${NS.REGISTRY}:presence`;
+
+/** The same, per company. */
+export const buildRegistryCompanyPresenceKey = (companyId: string): string =>
+  `${NS.REGISTRY}:presence:company:${part('companyId', companyId)}`;
+
+// --- channels (SPEC §5) ---
+
+export const buildUserChannel = (channelPrefix: string, userId: string): string => `${channelPrefix}${part('userId', userId)}`;
+
+export const buildMessageChannel = (userId: string): string => `${NS.MESSAGES}:${part('userId', userId)}`;
+
+/** Seed 003's `build_ws_channel`: `chat:{uid}:{cid}:{thread}`. */
+export const buildChatChannel = (userId: string, companyId: string, threadKey: string): string =>
+  `${NS.CHAT}:${part('userId', userId)}:${part('companyId', companyId)}:${part('threadKey', threadKey)}`;
+
+// --- suite keys (hash-tagged where used together) ---
+
+/** Capped stream of a user's events, for replay after a disconnect. */
+export const buildEventStreamKey = (userId: string): string => `${NS.EVENT_STREAM}:{${part('userId', userId)}}`;
+
+/** Stored response of an idempotent RPC call, scoped to the caller. */
+export const buildIdempotencyKey = (scope: string, idempotencyKey: string): string =>
+  `${NS.IDEMPOTENCY}:{${part('scope', scope)}}:${part('idempotencyKey', idempotencyKey)}`;
+
+/** Fixed-window RPC rate-limit counter for one caller. */
+export const buildRateLimitKey = (scope: string, windowStart: number): string =>
+  `${NS.RATE_LIMIT}:{${part('scope', scope)}}:${windowStart}`;
+
+/** Sorted set of live app instances scored by last liveness beat (ms). */
+export const INSTANCES_KEY = `${NS.INSTANCES}:live`;
+
+/** Which workflow-listener instance watches a user (a lease). */
+export const buildWorkflowLeaseKey = (userId: string): string => `${NS.WORKFLOW}:lease:${part('userId', userId)}`;
+
+/** Control channel on which the listener fleet is asked to watch or unwatch a user. */
+export const WORKFLOW_CONTROL_CHANNEL = `${NS.WORKFLOW}:control`;
+
+/** User cron task definitions. */
+export const buildCronTaskKey = (taskId: string): string => `${NS.CRON}:task:${part('taskId', taskId)}`;
+
+/** Sorted set of users the workflow-listener fleet watches, scored by lease expiry (ms). */
+export const WORKFLOW_WATCHED_KEY = `${NS.WORKFLOW}:watched`;

@@ -1,0 +1,125 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@suite/config';
+import { Cluster, Redis, RedisOptions } from 'ioredis';
+import { redisClusterOptions, redisNodeOptions } from './redis-options';
+
+/** A command connection to a single node or to a cluster. */
+export type RedisClient = Redis | Cluster;
+
+export type RedisHealth = 'ok' | 'error';
+
+const HEALTH_TIMEOUT_MS = 1000;
+
+/**
+ * The Redis connections of one app instance, all from AppConfig:
+ * - `command`: shared for ordinary commands. It does not queue commands while disconnected, so a
+ *   call made while Redis is down fails at once (and the caller answers UNAVAILABLE) instead of hanging.
+ * - `createSubscriber()`: a dedicated connection per subscriber (pub/sub blocks a connection).
+ * - `bullmqConnection()`: options for BullMQ, which opens its own connections and needs
+ *   `maxRetriesPerRequest: null`.
+ * Every connection reconnects with backoff and is closed on shutdown.
+ */
+@Injectable()
+export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Redis');
+  private readonly nodeOptions: RedisOptions;
+  private readonly extraClients = new Set<RedisClient>();
+  readonly command: RedisClient;
+
+  constructor(private readonly config: AppConfig) {
+    this.nodeOptions = redisNodeOptions(config);
+    this.command = this.create('command', { enableOfflineQueue: false });
+  }
+
+  /** An app starts only once Redis answers (it exits, and the orchestrator restarts it, if Redis never does). */
+  async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  get isCluster(): boolean {
+    return this.config.LISTENERS_REDIS_CLUSTER;
+  }
+
+  /** Connects the command connection; resolves once Redis answers, retrying with backoff until `timeoutMs`. */
+  async connect(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    if (this.command.status === 'wait') {
+      this.command.connect().catch(() => undefined);
+    }
+    while (Date.now() < deadline) {
+      if ((await this.health()) === 'ok') return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(
+      `Redis at ${this.config.LISTENERS_REDIS_HOST}:${this.config.LISTENERS_REDIS_PORT} did not answer within ${timeoutMs} ms`,
+    );
+  }
+
+  /** A new connection for pub/sub or blocking reads; closed with the others on shutdown. */
+  createSubscriber(name = 'subscriber'): RedisClient {
+    const client = this.create(name, {});
+    this.extraClients.add(client);
+    client.once('end', () => this.extraClients.delete(client));
+    return client;
+  }
+
+  /** Connection options for BullMQ queues and workers. */
+  bullmqConnection(): RedisOptions & { maxRetriesPerRequest: null } {
+    return { ...this.nodeOptions, lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true };
+  }
+
+  async health(): Promise<RedisHealth> {
+    if (this.command.status !== 'ready') return 'error';
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timeout')), HEALTH_TIMEOUT_MS);
+      });
+      const answer = await Promise.race([this.command.ping(), timeout]);
+      return answer === 'PONG' ? 'ok' : 'error';
+    } catch {
+      return 'error';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const clients = [this.command, ...this.extraClients];
+    await Promise.all(clients.map((client) => closeQuietly(client)));
+  }
+
+  private create(name: string, overrides: RedisOptions): RedisClient {
+    const options: RedisOptions = { ...this.nodeOptions, ...overrides, connectionName: name };
+    const client: RedisClient = this.config.LISTENERS_REDIS_CLUSTER
+      ? new Cluster(
+          [{ host: this.config.LISTENERS_REDIS_HOST, port: this.config.LISTENERS_REDIS_PORT }],
+          { ...redisClusterOptions(this.config, options), enableOfflineQueue: overrides.enableOfflineQueue ?? true },
+        )
+      : new Redis(options);
+    let lastError = '';
+    client.on('error', (error: Error) => {
+      // ioredis emits an error on each failed reconnect; log once per distinct message.
+      if (error.message !== lastError) {
+        lastError = error.message;
+        this.logger.warn({ event: 'redis_error', connection: name, error: error.message });
+      }
+    });
+    client.on('ready', () => {
+      if (lastError) this.logger.log({ event: 'redis_reconnected', connection: name });
+      lastError = '';
+    });
+    if (name !== 'command') client.connect().catch(() => undefined);
+    return client;
+  }
+}
+
+async function closeQuietly(client: RedisClient): Promise<void> {
+  if (client.status === 'end') return;
+  try {
+    if (client.status === 'ready') await client.quit();
+    else client.disconnect();
+  } catch {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,13 @@
+export { findFreePort } from './lib/stack/free-port';
+export { startRedisServer, redisAnswers } from './lib/stack/redis-server';
+export type { RedisServer } from './lib/stack/redis-server';
+export { startFirestoreEmulator } from './lib/stack/firestore-emulator';
+export { startChromaServer } from './lib/stack/chroma-server';
+export { startLocalStack } from './lib/stack/local-stack';
+export type { LocalStack } from './lib/stack/local-stack';
+export { startProcess } from './lib/stack/managed-process';
+export type { ManagedProcess } from './lib/stack/managed-process';
+export { waitFor } from './lib/wait-for';
+export { testConfig, uniqueId, TEST_SERVICE_TOKEN } from './lib/test-config';
+export { spawnApp, exitOf, REPO_ROOT } from './lib/app-process';
+export { describeWorkerAppLiveness } from './lib/worker-app-liveness';

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { ManagedProcess, startProcess } from './stack/managed-process';
+
+export const REPO_ROOT = join(__dirname, '../../../..');
+
+/**
+ * Runs an app's real main.ts in its own process (compiled on the fly by SWC, as `npm start` does),
+ * with the given environment on top of the test's, so tests can kill it, SIGTERM it, or run two.
+ */
+export function spawnApp(app: string, environment: Record<string, string>): ManagedProcess {
+  return startProcess(app, process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, 'apps', app, 'src', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), LOG_LEVEL: 'info', ...environment },
+  });
+}
+
+/** Resolves with the exit code (or the signal) when the process ends. */
+export function exitOf(app: ManagedProcess): Promise<number | NodeJS.Signals> {
+  const { child } = app;
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.signalCode !== null) return Promise.resolve(child.signalCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal as NodeJS.Signals))));
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the suite needs on a fresh machine, and says clearly what it cannot install.
+# Used by both README commands (npm start, npm test). Idempotent: fast when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[ensure-deps] %s\n' "$*"; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+apt_updated=0
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    say "cannot install $* automatically (no apt-get): install it and run again"; exit 1
+  fi
+  if [[ $apt_updated -eq 0 ]]; then as_root apt-get update -qq >/dev/null; apt_updated=1; fi
+  say "installing $* with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Node dependencies: install when missing or when the lockfile changed since the last install.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm dependencies (npm ci)"
+  ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund --loglevel=error
+fi
+
+command -v redis-server >/dev/null || apt_install redis-server redis-tools
+command -v python3 >/dev/null || apt_install python3
+
+jar="${FIRESTORE_EMULATOR_JAR:-/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar}"
+if [[ ! -f "$jar" ]]; then
+  say "the Firestore emulator jar is missing ($jar)."
+  say "Install the package google-cloud-cli-firestore-emulator (Google Cloud CLI) with a Java 17 runtime,"
+  say "or set FIRESTORE_EMULATOR_JAR to the path of cloud-firestore-emulator.jar."
+  exit 1
+fi
+command -v java >/dev/null || apt_install openjdk-17-jre-headless
+exit 0
