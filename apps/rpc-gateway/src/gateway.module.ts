@@ -1,19 +1,49 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@suite/config';
-import { EventsModule } from '@suite/events';
+import { EventPublisher, EventsModule } from '@suite/events';
 import { LivenessModule } from '@suite/liveness';
+import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
+import { RpcServerModule } from '@suite/rpc-server';
+import { EventsWebSocket } from './events-ws/events-websocket';
+import { EventsRpcHandler } from './handlers/events.rpc-handler';
+import { SystemRpcHandler } from './handlers/system.rpc-handler';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { EnvelopeExceptionFilter } from './http/envelope-exception.filter';
+import { DebugController } from './operations/debug.controller';
+import { DebugService } from './operations/debug.service';
+import { MetricsController } from './operations/metrics.controller';
+import { RpcRoute } from './rpc/rpc-route';
+
+/** The RPC namespaces this gateway serves: one handler class each. */
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler];
 
 @Module({})
 export class GatewayModule {
-  static register(config: AppConfig): DynamicModule {
+  /** `extraHandlers` lets a test add a namespace, exactly as a new feature would. */
+  static register(config: AppConfig, extraHandlers: Type[] = []): DynamicModule {
+    const eventMetrics: Provider = {
+      provide: 'EVENT_METRICS',
+      inject: [EventPublisher, MetricsService],
+      useFactory: (publisher: EventPublisher, metrics: MetricsService) =>
+        publisher.onPublished((event) => metrics.eventsPublished.inc({ type: event.type })),
+    };
     return {
       module: GatewayModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, EventsModule, LivenessModule.forApp('rpc-gateway')],
-      controllers: [HealthController],
-      providers: [HealthService],
+      imports: [ConfigModule.forRoot(config), RedisModule, MetricsModule, EventsModule, LivenessModule.forApp('rpc-gateway'), RpcServerModule],
+      controllers: [HealthController, DebugController, MetricsController],
+      providers: [
+        { provide: APP_FILTER, useClass: EnvelopeExceptionFilter },
+        HealthService,
+        DebugService,
+        RpcRoute,
+        EventsWebSocket,
+        eventMetrics,
+        ...RPC_HANDLERS,
+        ...extraHandlers,
+      ],
     };
   }
 }

@@ -3,3 +3,4 @@ export { RedisConnections } from './lib/redis-connections';
 export type { RedisClient, RedisHealth } from './lib/redis-connections';
 export { reconnectDelayMs } from './lib/redis-options';
 export { RedisScript } from './lib/redis-script';
+export { isRedisUnavailableError } from './lib/redis-errors';

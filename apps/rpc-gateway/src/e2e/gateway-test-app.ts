@@ -1,3 +1,4 @@
+import { LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createFastifyAdapter } from '@suite/bootstrap';
@@ -11,10 +12,15 @@ export interface GatewayTestApp {
 }
 
 /** Boots the real gateway module, as main.ts does, on a free loopback port. */
-export async function startGateway(config: AppConfig): Promise<GatewayTestApp> {
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config), createFastifyAdapter(config), {
-    logger: false,
-  });
+export async function startGateway(
+  config: AppConfig,
+  options: { extraHandlers?: Type[]; logger?: LoggerService } = {},
+): Promise<GatewayTestApp> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.register(config, options.extraHandlers ?? []),
+    createFastifyAdapter(config),
+    { logger: options.logger ?? false },
+  );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };

@@ -45,6 +45,10 @@ export class AppConfig {
   @EnvInteger() @IsInt() @Min(1)
   RPC_RATE_LIMIT_PER_MINUTE = 6000;
 
+  /** Calls an instance reserves from the shared per-minute budget at a time (see RateLimiter). */
+  @EnvInteger() @IsInt() @Min(1)
+  RPC_RATE_LIMIT_BATCH = 20;
+
   @EnvInteger() @IsInt() @Min(1)
   RPC_IDEMPOTENCY_TTL_SECONDS = 86_400;
 

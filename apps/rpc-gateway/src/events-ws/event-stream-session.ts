@@ -1,0 +1,65 @@
+import { ChannelSubscriber, compareStreamIds, EventEnvelope, EventReplay } from '@suite/events';
+import type { WebSocket } from 'ws';
+
+const REPLAY_PAGE = 500;
+
+/**
+ * One client's event stream: live events of its channel, after a replay of what it missed since
+ * `sinceId`. Live events are buffered while the replay runs and sent after it, skipping any the
+ * replay already sent, so the client sees every event once, in order.
+ */
+export class EventStreamSession {
+  private lastSentId?: string;
+  private buffering = true;
+  private readonly buffer: EventEnvelope[] = [];
+  private unsubscribe?: () => Promise<void>;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly userId: string,
+    private readonly channel: string,
+    private readonly subscriber: ChannelSubscriber,
+    private readonly replay: EventReplay,
+  ) {}
+
+  async start(sinceId: string | undefined): Promise<void> {
+    this.unsubscribe = await this.subscriber.subscribe(this.channel, (message) => this.onLive(message));
+    if (sinceId) {
+      let cursor = sinceId;
+      for (;;) {
+        const page = await this.replay.replay(this.userId, cursor, REPLAY_PAGE);
+        if (cursor === sinceId && page.truncated) this.sendRaw(JSON.stringify({ control: 'replay_truncated', since_id: sinceId }));
+        for (const event of page.events) this.send(event);
+        if (!page.has_more || page.events.length === 0) break;
+        cursor = page.events[page.events.length - 1].id;
+      }
+    }
+    this.buffering = false;
+    for (const event of this.buffer.splice(0)) this.send(event);
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  private onLive(message: string): void {
+    let event: EventEnvelope;
+    try {
+      event = JSON.parse(message) as EventEnvelope;
+    } catch {
+      return;
+    }
+    if (this.buffering) this.buffer.push(event);
+    else this.send(event);
+  }
+
+  private send(event: EventEnvelope): void {
+    if (this.lastSentId && compareStreamIds(event.id, this.lastSentId) <= 0) return;
+    this.lastSentId = event.id;
+    this.sendRaw(JSON.stringify(event));
+  }
+
+  private sendRaw(text: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+  }
+}

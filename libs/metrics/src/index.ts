@@ -1,0 +1,2 @@
+export { MetricsModule } from './lib/metrics.module';
+export { MetricsService } from './lib/metrics.service';

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The Prometheus metrics of one app instance, in its own registry (so several apps can share a
+ * process in tests). Label values are bounded: unknown RPC methods are counted as "unknown".
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly rpcDuration = new Histogram({
+    name: 'rpc_request_duration_seconds',
+    help: 'RPC call latency by method and outcome (ok or error code)',
+    labelNames: ['method', 'code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+    registers: [this.registry],
+  });
+
+  readonly rpcErrors = new Counter({
+    name: 'rpc_errors_total',
+    help: 'RPC errors by namespace and error code',
+    labelNames: ['namespace', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsPublished = new Counter({
+    name: 'events_published_total',
+    help: 'Events published to clients by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly websocketConnections = new Gauge({
+    name: 'websocket_connections',
+    help: 'Open WebSocket event connections on this instance',
+    registers: [this.registry],
+  });
+
+  readonly queueJobs = new Gauge({
+    name: 'queue_jobs',
+    help: 'Jobs per queue and state, read from Redis when scraped',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobDuration = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'Time from a job being processed to its completion or failure',
+    labelNames: ['queue', 'name', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Runs before each scrape, e.g. to read queue depths. */
+  beforeScrape(collect: () => Promise<void>): void {
+    this.collectors.push(collect);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    await Promise.allSettled(this.collectors.map((collect) => collect()));
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private readonly collectors: Array<() => Promise<void>> = [];
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'rpc-contract',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/rpc-contract',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'rpc-server',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/rpc-server',
+};

@@ -1,0 +1,11 @@
+export { RpcServerModule } from './lib/rpc-server.module';
+export { RpcDispatcher } from './lib/rpc-dispatcher';
+export type { IncomingCall } from './lib/rpc-dispatcher';
+export { MethodRegistry } from './lib/method-registry';
+export type { RegisteredMethod } from './lib/method-registry';
+export { answerWithError, answerWithData } from './lib/rpc-answer';
+export type { RpcAnswer } from './lib/rpc-answer';
+export { bindParams, validateParams } from './lib/bind-params';
+export { runWithTimeout, CallTimeoutError } from './lib/run-with-timeout';
+export { classifyError } from './lib/classify-error';
+export { ServiceToken } from './lib/service-token';

@@ -1,0 +1,187 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@suite/config';
+import { LogContext } from '@suite/logging';
+import { MetricsService } from '@suite/metrics';
+import { RedisConnections } from '@suite/redis';
+import { RpcCallContext, RpcError, RpcRequest } from '@suite/rpc-contract';
+import { randomUUID } from 'node:crypto';
+import { bindParams, validateParams } from './bind-params';
+import { classifyError } from './classify-error';
+import { callFingerprint } from './fingerprint';
+import { IdempotencyStore } from './idempotency-store';
+import { MethodRegistry, RegisteredMethod } from './method-registry';
+import { parseEnvelope, traceIdOf } from './parse-envelope';
+import { RateLimiter } from './rate-limiter';
+import { answerWithData, answerWithError, RpcAnswer } from './rpc-answer';
+import { runWithTimeout } from './run-with-timeout';
+import { ServiceToken } from './service-token';
+
+/** One incoming HTTP call, as the transport hands it over. */
+export interface IncomingCall {
+  authorization: string | undefined;
+  /** The Content-Type header: only JSON bodies are calls. */
+  contentType: string | undefined;
+  body: unknown;
+}
+
+const SERVICE_SCOPE = '_service';
+
+/**
+ * The RPC pipeline, transport aside: auth, envelope, rate limit, method lookup, parameter binding
+ * and validation, idempotency, timeout, reply_to, and the `{ok, …}` answer with its HTTP status.
+ */
+@Injectable()
+export class RpcDispatcher implements OnApplicationShutdown {
+  private readonly logger = new Logger('Rpc');
+  private readonly background = new Set<Promise<void>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: MethodRegistry,
+    private readonly rateLimiter: RateLimiter,
+    private readonly idempotency: IdempotencyStore,
+    private readonly metrics: MetricsService,
+    private readonly redis: RedisConnections,
+    private readonly serviceToken: ServiceToken,
+  ) {}
+
+  async handle(call: IncomingCall): Promise<RpcAnswer> {
+    const traceId = traceIdOf(call.body) ?? randomUUID();
+    const started = process.hrtime.bigint();
+    const headers = { 'x-trace-id': traceId };
+    let methodLabel = 'unknown';
+    let request: RpcRequest | undefined;
+    return LogContext.run({ trace_id: traceId }, async () => {
+      let answer: RpcAnswer;
+      try {
+        if (!this.serviceToken.verifyHeader(call.authorization)) throw new RpcError('UNAUTHORIZED', 'missing or invalid bearer token');
+        if (!call.contentType?.toLowerCase().startsWith('application/json')) {
+          throw RpcError.invalidArgs('the request body must be JSON (Content-Type: application/json)');
+        }
+        request = parseEnvelope(call.body, this.config.RPC_MAX_TIMEOUT_MS);
+        const parsed = request;
+        answer = await LogContext.run({ user_id: parsed.user_id, method: parsed.method }, async () => {
+          const registered = this.registry.find(parsed.method);
+          if (registered) methodLabel = registered.fullName;
+          return this.dispatch(parsed, registered, traceId, headers);
+        });
+      } catch (error) {
+        answer = this.failure(error, traceId, headers);
+      }
+      this.record(methodLabel, request, answer, started);
+      return answer;
+    });
+  }
+
+  /** Resolves when every reply_to call still running has published its answer. */
+  async drain(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  private async dispatch(request: RpcRequest, registered: RegisteredMethod | undefined, traceId: string, headers: Record<string, string>): Promise<RpcAnswer> {
+    const scope = request.user_id ?? SERVICE_SCOPE;
+    const decision = await this.rateLimiter.consume(scope).catch((error: unknown) => {
+      // Rate limiting protects; it must not take the gateway down with Redis.
+      this.logger.warn({ event: 'rate_limit_unavailable', error: (error as Error).message });
+      return { allowed: true } as const;
+    });
+    if (!decision.allowed) throw new RpcError('RATE_LIMITED', 'too many calls; retry later', decision.retryAfterMs);
+
+    if (!registered) throw new RpcError('METHOD_NOT_FOUND', `unknown method "${request.method}"`);
+    const flag = registered.namespace.enabledBy;
+    if (flag && !this.config[flag]) throw new RpcError('FEATURE_DISABLED', `${registered.namespace.name} is disabled (${flag}=false)`);
+
+    const bound = bindParams(registered.fullName, registered.method, request.args ?? [], request.kwargs ?? {});
+    const params = validateParams(registered.fullName, registered.method, bound);
+    const timeoutMs = request.timeout_ms ?? this.config.RPC_DEFAULT_TIMEOUT_MS;
+
+    let owner: string | undefined;
+    if (request.idempotency_key) {
+      const claim = await this.idempotency.claim(scope, request.idempotency_key, callFingerprint(registered.fullName, bound), timeoutMs);
+      if (claim.outcome === 'mismatch') {
+        throw new RpcError('IDEMPOTENCY_MISMATCH', 'this idempotency_key was used with a different method or arguments');
+      }
+      if (claim.outcome === 'in_progress') {
+        throw new RpcError('IDEMPOTENCY_IN_PROGRESS', 'a call with this idempotency_key is still running', claim.retryAfterMs);
+      }
+      if (claim.outcome === 'replay') {
+        const replayHeaders = { ...headers, 'idempotent-replay': 'true' };
+        if (request.reply_to) {
+          await this.publishReply(request.reply_to, claim.response.body);
+          return answerWithData(202, { accepted: true, trace_id: traceId }, replayHeaders);
+        }
+        return { status: claim.response.status, body: claim.response.body, headers: replayHeaders };
+      }
+      owner = claim.owner;
+    }
+
+    const context = { method: registered.fullName, trace_id: traceId, user_id: request.user_id, session_id: request.session_id };
+    const execute = async (): Promise<RpcAnswer> => {
+      const answer = await this.execute(registered, params, context, timeoutMs, headers);
+      if (owner && request.idempotency_key) {
+        await this.idempotency.complete(scope, request.idempotency_key, owner, { status: answer.status, body: answer.body }).catch((error: unknown) => {
+          this.logger.error({ event: 'idempotency_store_failed', error: (error as Error).message });
+        });
+      }
+      return answer;
+    };
+
+    if (request.reply_to) {
+      const replyTo = request.reply_to;
+      const running = execute()
+        .then((answer) => this.publishReply(replyTo, answer.body))
+        .catch((error: unknown) => this.logger.error({ event: 'reply_to_failed', error: (error as Error).message }));
+      this.background.add(running);
+      void running.finally(() => this.background.delete(running));
+      return answerWithData(202, { accepted: true, trace_id: traceId }, headers);
+    }
+    return execute();
+  }
+
+  private async execute(
+    registered: RegisteredMethod,
+    params: object,
+    context: Omit<RpcCallContext, 'signal'>,
+    timeoutMs: number,
+    headers: Record<string, string>,
+  ): Promise<RpcAnswer> {
+    try {
+      const data = await runWithTimeout(timeoutMs, (signal) => registered.invoke(params, { ...context, signal }));
+      return answerWithData(200, data, headers);
+    } catch (error) {
+      return this.failure(error, context.trace_id, headers);
+    }
+  }
+
+  private failure(error: unknown, traceId: string, headers: Record<string, string>): RpcAnswer {
+    const { rpcError, unexpected } = classifyError(error, traceId);
+    if (unexpected) this.logger.error({ event: 'rpc_unexpected_error', err: error instanceof Error ? error : new Error(String(error)) });
+    return answerWithError(rpcError, headers);
+  }
+
+  private async publishReply(replyTo: string, body: string): Promise<void> {
+    await this.redis.command.publish(replyTo.slice('redis:'.length), body);
+  }
+
+  private record(methodLabel: string, request: RpcRequest | undefined, answer: RpcAnswer, started: bigint): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const code = answer.status < 300 ? 'ok' : errorCodeOf(answer.body);
+    this.metrics.rpcDuration.observe({ method: methodLabel, code }, seconds);
+    const durationMs = Math.round(seconds * 1e6) / 1e3;
+    if (code === 'ok') {
+      this.logger.log({ event: 'rpc_ok', method: methodLabel, status: answer.status, duration_ms: durationMs });
+    } else {
+      this.metrics.rpcErrors.inc({ namespace: methodLabel === 'unknown' ? 'unknown' : methodLabel.split('.')[0], code });
+      this.logger.warn({ event: 'rpc_error', method: methodLabel, requested: request?.method?.slice(0, 200), status: answer.status, code, duration_ms: durationMs });
+    }
+  }
+}
+
+function errorCodeOf(body: string): string {
+  const match = /"code":"([A-Z_]+)"/.exec(body);
+  return match ? match[1] : 'INTERNAL';
+}
