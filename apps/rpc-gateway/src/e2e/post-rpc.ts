@@ -16,5 +16,5 @@ export async function postRpc(
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (token !== null) headers['authorization'] = `Bearer ${token}`;
   const response = await fetch(`${baseUrl}/rpc`, { method: 'POST', headers, body: options.raw ?? JSON.stringify(body) });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as RpcHttpResult['body'] };
 }

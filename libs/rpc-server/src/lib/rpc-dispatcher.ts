@@ -83,6 +83,7 @@ export class RpcDispatcher implements OnApplicationShutdown {
   }
 
   private async dispatch(request: RpcRequest, registered: RegisteredMethod | undefined, traceId: string, headers: Record<string, string>): Promise<RpcAnswer> {
+    this.logger.debug({ event: 'rpc_call', method: request.method, session_id: request.session_id });
     const scope = request.user_id ?? SERVICE_SCOPE;
     const decision = await this.rateLimiter.consume(scope).catch((error: unknown) => {
       // Rate limiting protects; it must not take the gateway down with Redis.
@@ -172,12 +173,14 @@ export class RpcDispatcher implements OnApplicationShutdown {
     const code = answer.status < 300 ? 'ok' : errorCodeOf(answer.body);
     this.metrics.rpcDuration.observe({ method: methodLabel, code }, seconds);
     const durationMs = Math.round(seconds * 1e6) / 1e3;
-    if (code === 'ok') {
-      this.logger.log({ event: 'rpc_ok', method: methodLabel, status: answer.status, duration_ms: durationMs });
-    } else {
+    LogContext.run({ user_id: request?.user_id }, () => {
+      if (code === 'ok') {
+        this.logger.log({ event: 'rpc_ok', method: methodLabel, status: answer.status, duration_ms: durationMs });
+        return;
+      }
       this.metrics.rpcErrors.inc({ namespace: methodLabel === 'unknown' ? 'unknown' : methodLabel.split('.')[0], code });
       this.logger.warn({ event: 'rpc_error', method: methodLabel, requested: request?.method?.slice(0, 200), status: answer.status, code, duration_ms: durationMs });
-    }
+    });
   }
 }
 

@@ -1,0 +1,53 @@
+import { TEST_SERVICE_TOKEN, testConfig } from '@suite/testing';
+import { GatewayTestApp, startGateway } from './gateway-test-app';
+import { postRpc } from './post-rpc';
+
+describe('GET /debug and GET /metrics', () => {
+  let gateway: GatewayTestApp;
+
+  beforeAll(async () => {
+    gateway = await startGateway(testConfig());
+  });
+
+  afterAll(() => gateway.close());
+
+  it('/debug needs the token, answering 401 in the envelope without it', async () => {
+    const response = await fetch(`${gateway.url}/debug`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ ok: false, error: { code: 'UNAUTHORIZED', message: expect.any(String) } });
+  });
+
+  it('/debug reports each dependency', async () => {
+    const response = await fetch(`${gateway.url}/debug`, { headers: { authorization: `Bearer ${TEST_SERVICE_TOKEN}` } });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { instances: unknown[] };
+    expect(report).toMatchObject({
+      redis: { status: 'ok', mode: 'single' },
+      firestore: { status: 'ok' },
+      chroma: { status: 'ok' },
+      llm: { provider: 'development-server' },
+      workflow_listeners: { enabled: true, active_count: 0 },
+      rpc: { methods: expect.any(Number) },
+    });
+    expect(report.instances).toContainEqual(expect.objectContaining({ app: 'rpc-gateway', pid: process.pid }));
+  });
+
+  it('/metrics exposes RPC latency per method and errors per namespace and code', async () => {
+    await postRpc(gateway.url, { method: 'SYSTEM.ping' });
+    await postRpc(gateway.url, { method: 'SYSTEM.nope' });
+    await postRpc(gateway.url, { method: 'EVENTS.replay', args: [42] });
+    const response = await fetch(`${gateway.url}/metrics`);
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/rpc_request_duration_seconds_count\{method="SYSTEM.ping",code="ok"\} 1/);
+    expect(text).toMatch(/rpc_errors_total\{namespace="unknown",code="METHOD_NOT_FOUND"\} 1/);
+    expect(text).toMatch(/rpc_errors_total\{namespace="EVENTS",code="INVALID_ARGS"\} 1/);
+    expect(text).toContain('websocket_connections 0');
+  });
+
+  it('answers unknown routes in the envelope', async () => {
+    const response = await fetch(`${gateway.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { ok: boolean }).ok).toBe(false);
+  });
+});

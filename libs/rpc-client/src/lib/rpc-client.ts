@@ -1,0 +1,80 @@
+import type { RpcErrorBody, RpcRequest, RpcResponse } from '@suite/rpc-contract';
+import { createHash, randomUUID } from 'node:crypto';
+import { RpcCallError } from './rpc-call-error';
+
+export interface RpcClientOptions {
+  /** Gateway base URL, e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  token: string;
+  /** Retries of retryable errors (honouring retry_after_ms). Default 3. */
+  maxRetries?: number;
+}
+
+export type CallOptions = Omit<RpcRequest, 'method' | 'args' | 'kwargs'> & {
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  /** Derive the idempotency key from method and arguments, as the Python client does. */
+  autoIdempotencyKey?: boolean;
+};
+
+export interface RawAnswer<Data> {
+  status: number;
+  traceId: string | null;
+  replayed: boolean;
+  body: RpcResponse<Data>;
+}
+
+/** The seed's idempotency key: SHA-256 of the method, arguments and named arguments. */
+export function idempotencyKeyFor(method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}): string {
+  const sortedKwargs = Object.fromEntries(Object.keys(kwargs).sort().map((key) => [key, kwargs[key]]));
+  return createHash('sha256').update(JSON.stringify([method, args, sortedKwargs])).digest('hex');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A client of the gateway's `POST /rpc` for TypeScript callers (services, tests, benchmarks). */
+export class RpcClient {
+  constructor(private readonly options: RpcClientOptions) {}
+
+  /** Calls a method and returns its data, or throws RpcCallError; retries retryable errors. */
+  async call<Data = unknown>(method: string, options: CallOptions = {}): Promise<Data> {
+    const request = this.buildRequest(method, options);
+    const maxRetries = this.options.maxRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const answer = await this.send<Data>(request);
+        if (answer.body.ok) return answer.body.data;
+        throw this.toError(answer.body.error, answer.status, answer.traceId);
+      } catch (error) {
+        const callError = error instanceof RpcCallError ? error : new RpcCallError('TRANSPORT', (error as Error).message, 0, 500);
+        if (!callError.retryable || attempt >= maxRetries) throw callError;
+        await sleep(callError.retryAfterMs ?? 500);
+      }
+    }
+  }
+
+  /** One HTTP exchange, no retry, no throwing on `{ok: false}`. */
+  async send<Data = unknown>(request: RpcRequest): Promise<RawAnswer<Data>> {
+    const response = await fetch(`${this.options.baseUrl}/rpc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
+      body: JSON.stringify(request),
+    });
+    const body = (await response.json()) as RpcResponse<Data>;
+    return { status: response.status, traceId: response.headers.get('x-trace-id'), replayed: response.headers.get('idempotent-replay') === 'true', body };
+  }
+
+  private buildRequest(method: string, options: CallOptions): RpcRequest {
+    const { autoIdempotencyKey, ...rest } = options;
+    return {
+      method,
+      ...rest,
+      trace_id: rest.trace_id ?? randomUUID(),
+      ...(autoIdempotencyKey && !rest.idempotency_key ? { idempotency_key: idempotencyKeyFor(method, rest.args, rest.kwargs) } : {}),
+    };
+  }
+
+  private toError(error: RpcErrorBody, status: number, traceId: string | null): RpcCallError {
+    return new RpcCallError(error.code, error.message, status, error.retry_after_ms, traceId ?? undefined);
+  }
+}
