@@ -19,8 +19,14 @@ apt_install() {
 
 # Node dependencies: install when missing or when the lockfile changed since the last install.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  say "installing npm dependencies (npm ci)"
-  ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm dependencies"
+  export ONNXRUNTIME_NODE_INSTALL_CUDA=skip
+  # The lockfile lists only the platform packages the registry serves (no macOS/Windows builds of
+  # native modules), which newer npm's `ci` refuses as "out of sync"; `install --no-save` installs
+  # the same locked versions without rewriting the lockfile.
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>/dev/null; then
+    npm install --no-audit --no-fund --no-save --loglevel=error
+  fi
 fi
 
 command -v redis-server >/dev/null || apt_install redis-server redis-tools

@@ -14,16 +14,23 @@ export class EventStreamSession {
   private readonly buffer: EventEnvelope[] = [];
   private unsubscribe?: () => Promise<void>;
 
+  private socket?: WebSocket;
+
   constructor(
-    private readonly socket: WebSocket,
     private readonly userId: string,
     private readonly channel: string,
     private readonly subscriber: ChannelSubscriber,
     private readonly replay: EventReplay,
   ) {}
 
-  async start(sinceId: string | undefined): Promise<void> {
+  /** Subscribes before the socket opens, so nothing published from then on can be missed. */
+  async subscribe(): Promise<void> {
     this.unsubscribe = await this.subscriber.subscribe(this.channel, (message) => this.onLive(message));
+  }
+
+  /** Sends what was missed since `sinceId`, then what arrived meanwhile, then live events. */
+  async attach(socket: WebSocket, sinceId: string | undefined): Promise<void> {
+    this.socket = socket;
     if (sinceId) {
       let cursor = sinceId;
       for (;;) {
@@ -60,6 +67,6 @@ export class EventStreamSession {
   }
 
   private sendRaw(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+    if (this.socket && this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 }

@@ -66,11 +66,14 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
     const userId = url.searchParams.get('user_id');
     const since = url.searchParams.get('since') ?? undefined;
     if (!userId || userId.length > 256 || (since !== undefined && !STREAM_ID_PATTERN.test(since))) return reject(socket, 400, 'Bad Request');
-    this.server.handleUpgrade(request, socket, head, (client) => void this.open(client, userId, since));
+    const session = new EventStreamSession(userId, buildUserChannel(this.config.LISTENERS_CHANNEL_PREFIX, userId), this.subscriber, this.replay);
+    session.subscribe().then(
+      () => this.server.handleUpgrade(request, socket, head, (client) => void this.open(client, session, userId, since)),
+      () => reject(socket, 503, 'Service Unavailable'),
+    );
   }
 
-  private async open(client: WebSocket, userId: string, since: string | undefined): Promise<void> {
-    const session = new EventStreamSession(client, userId, buildUserChannel(this.config.LISTENERS_CHANNEL_PREFIX, userId), this.subscriber, this.replay);
+  private async open(client: WebSocket, session: EventStreamSession, userId: string, since: string | undefined): Promise<void> {
     (client as WebSocket & { alive?: boolean }).alive = true;
     client.on('pong', () => ((client as WebSocket & { alive?: boolean }).alive = true));
     client.on('close', () => {
@@ -81,7 +84,7 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
     this.metrics.websocketConnections.inc();
     this.logger.log({ event: 'ws_connect', user_id: userId, since });
     try {
-      await session.start(since);
+      await session.attach(client, since);
     } catch (error) {
       this.logger.warn({ event: 'ws_start_failed', user_id: userId, error: (error as Error).message });
       client.close(1011, 'could not start the event stream');

@@ -1,0 +1,88 @@
+import { EventEnvelope, EventPublisher } from '@suite/events';
+import { TEST_SERVICE_TOKEN, testConfig, uniqueId, waitFor } from '@suite/testing';
+import { WebSocket } from 'ws';
+import { GatewayTestApp, startGateway } from './gateway-test-app';
+
+interface Client {
+  socket: WebSocket;
+  received: EventEnvelope[];
+  close(): Promise<void>;
+}
+
+function connect(baseUrl: string, query: string, headers: Record<string, string> = { authorization: `Bearer ${TEST_SERVICE_TOKEN}` }): Promise<Client> {
+  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/events?${query}`, { headers });
+  const received: EventEnvelope[] = [];
+  socket.on('message', (data) => received.push(JSON.parse(data.toString())));
+  return new Promise((resolve, reject) => {
+    socket.once('open', () =>
+      resolve({
+        socket,
+        received,
+        close: () =>
+          new Promise<void>((done) => {
+            socket.once('close', () => done());
+            socket.close();
+          }),
+      }),
+    );
+    socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    socket.once('error', reject);
+  });
+}
+
+describe('WebSocket events: /ws/events', () => {
+  let gateway: GatewayTestApp;
+  let publisher: EventPublisher;
+
+  beforeAll(async () => {
+    gateway = await startGateway(testConfig());
+    publisher = gateway.app.get(EventPublisher);
+  });
+
+  afterAll(() => gateway.close());
+
+  it('refuses a connection without the token or without a user', async () => {
+    await expect(connect(gateway.url, 'user_id=u1', {})).rejects.toThrow('HTTP 401');
+    await expect(connect(gateway.url, `user_id=u1&token=wrong-token-0000000000`, {})).rejects.toThrow('HTTP 401');
+    await expect(connect(gateway.url, '')).rejects.toThrow('HTTP 400');
+    await expect(connect(gateway.url, 'user_id=u1&since=yesterday')).rejects.toThrow('HTTP 400');
+  });
+
+  it('streams live events of the user only', async () => {
+    const user = uniqueId('ws');
+    const client = await connect(gateway.url, `user_id=${user}`);
+    await publisher.publishToUser(user, 'notif.sync', { n: 1 });
+    await publisher.publishToUser(uniqueId('other'), 'notif.sync', { n: 2 });
+    await publisher.publishToUser(user, 'notif.job_updated', { n: 3 });
+    await waitFor(() => client.received.length === 2, 'two live events');
+    expect(client.received.map((event) => event.payload)).toEqual([{ n: 1 }, { n: 3 }]);
+    await client.close();
+  });
+
+  it('resumes from `since`: a reconnecting client gets every missed event once, in order, then live ones', async () => {
+    const user = uniqueId('ws');
+    const first = await connect(gateway.url, `user_id=${user}`);
+    for (let n = 0; n < 3; n++) await publisher.publishToUser(user, 'task.progress_update', { n });
+    await waitFor(() => first.received.length === 3, 'three live events');
+    const lastSeen = first.received[2].id;
+    await first.close();
+
+    for (let n = 3; n < 8; n++) await publisher.publishToUser(user, 'task.progress_update', { n });
+
+    const second = await connect(gateway.url, `user_id=${user}&since=${lastSeen}`);
+    // Published while the replay may still be running: must arrive once, after the missed ones.
+    const during = Array.from({ length: 5 }, (_unused, i) => publisher.publishToUser(user, 'task.progress_update', { n: 8 + i }));
+    await Promise.all(during);
+    await waitFor(() => second.received.length >= 10, 'missed and live events', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(second.received.map((event) => (event.payload as { n: number }).n)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toContain('websocket_connections 1');
+    await second.close();
+  });
+
+  it('accepts the token as a query parameter for clients that cannot set headers', async () => {
+    const client = await connect(gateway.url, `user_id=${uniqueId('ws')}&token=${TEST_SERVICE_TOKEN}`, {});
+    await client.close();
+  });
+});

@@ -1,0 +1,205 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT, spawnApp } from '../../libs/testing/src/lib/app-process';
+import { findFreePort } from '../../libs/testing/src/lib/stack/free-port';
+import { ManagedProcess, startProcess } from '../../libs/testing/src/lib/stack/managed-process';
+import { startRedisServer } from '../../libs/testing/src/lib/stack/redis-server';
+import type { Bench } from '../lib/bench';
+import { HttpRequestSpec, LoadResult, LoadSettings, loadSettingsFromEnv, measure, preflight } from '../lib/load';
+import { machineInfo } from '../lib/machine';
+import { spawnBenchScript, waitForHttp } from '../lib/processes';
+import { CpuMeter } from '../lib/cpu';
+import { RedisCommandMeter } from '../lib/redis-commands';
+import { formatTable, LOAD_GENERATOR_PROCESS, ratioPercent, REDIS_PROCESS, say, SERVER_PROCESS, TargetRow, writeResults } from '../lib/report';
+
+const BASELINE = 'bare-fastify';
+const USER = 'bench-user';
+const PING_BODY = JSON.stringify({ method: 'SYSTEM.ping', user_id: USER });
+const REPLAY_BODY = JSON.stringify({ method: 'EVENTS.replay', args: [USER], user_id: USER });
+const GATEWAY_LOG_LEVEL = 'warn';
+
+interface Server {
+  url: string;
+  process: ManagedProcess;
+}
+
+/** A server process and the calls measured against it, one after another. */
+interface ServerPlan {
+  start(): Promise<Server>;
+  targets: Array<{ name: string; body: string; expect: RegExp }>;
+}
+
+interface RedisBenchmark {
+  command: string;
+  opsPerSecond: number;
+  p50Ms?: number;
+}
+
+async function startScriptServer(name: string, script: string, environment: Record<string, string>): Promise<Server> {
+  const port = await findFreePort();
+  const child = spawnBenchScript(name, script, { PORT: String(port), HOST: '127.0.0.1', ...environment });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(child, `${url}/healthz`);
+  return { url, process: child };
+}
+
+function requestFor(server: Server, body: string, token: string): HttpRequestSpec {
+  return {
+    url: `${server.url}/rpc`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  };
+}
+
+async function runRedisBenchmark(port: number): Promise<RedisBenchmark> {
+  const args = ['-p', String(port), '-t', 'set', '-n', '200000', '-c', '50', '-q'];
+  const { stdout } = await promisify(execFile)('redis-benchmark', args, { maxBuffer: 16 * 2 ** 20 });
+  // -q still prints \r-separated progress lines; the summary is the last "requests per second".
+  const summaries = [...stdout.matchAll(/SET: ([\d.]+) requests per second(?:, p50=([\d.]+) msec)?/g)];
+  const last = summaries.at(-1);
+  if (!last) throw new Error(`could not read redis-benchmark's output:\n${stdout.slice(-500)}`);
+  return { command: `redis-benchmark ${args.join(' ')}`, opsPerSecond: Number(last[1]), p50Ms: last[2] ? Number(last[2]) : undefined };
+}
+
+/** spawnApp's command line with --cpu-prof (Node refuses it in NODE_OPTIONS); the profile is written when the gateway exits. */
+function spawnProfiledGateway(environment: Record<string, string>, profileDir: string): ManagedProcess {
+  const main = join(REPO_ROOT, 'apps', 'rpc-gateway', 'src', 'main.ts');
+  return startProcess('rpc-gateway (profiled)', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-r', '@swc-node/register', main], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), ...environment },
+  });
+}
+
+function cpuSummary(result: LoadResult): string {
+  const lines: string[] = [];
+  if (result.cpu) {
+    const parts = Object.entries(result.cpu.processes).map(([name, usage]) => `${name} ${usage.cpuPercentOfOneCore}% of a core (${usage.usPerRequest} us/req)`);
+    lines.push(`CPU: ${parts.join(', ')}; other ${result.cpu.otherPercent}% and steal ${result.cpu.stealPercent}% of the machine`);
+  }
+  if (result.redisCommands) {
+    const commands = Object.entries(result.redisCommands.perRequest).map(([command, calls]) => `${command} ${calls}`);
+    lines.push(`Redis commands per request: ${commands.join(', ') || 'none'}`);
+  }
+  return lines.map((line) => `\n[bench]   ${line}`).join('');
+}
+
+function gitRevision(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function runRpcGatewayBench(): Promise<boolean> {
+  const settings: LoadSettings = loadSettingsFromEnv();
+  const token = randomBytes(16).toString('hex');
+  const profileDir = process.env.BENCH_CPU_PROF ? join(REPO_ROOT, 'bench', 'results', 'profiles') : undefined;
+  say(`rpc-gateway: ${settings.connections} connections, ${settings.warmupS} s warm-up (discarded) + ${settings.durationS} s measured per target, one target at a time`);
+  const machine = machineInfo();
+  say(`servers run in child processes; autocannon runs in this process (${machine.cpuCount} CPUs shared by both; load average ${machine.loadAverage1m.toFixed(2)} before the run: other work on the machine skews the numbers)`);
+  say(`the gateway runs with LOG_LEVEL=${GATEWAY_LOG_LEVEL}: at info it logs every call, and the bench would measure stdout rather than the gateway`);
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    say(`BENCH_CPU_PROF is set: the gateway runs with --cpu-prof (writes to ${profileDir}); its numbers are slower than usual`);
+  }
+
+  const redis = await startRedisServer(await findFreePort());
+  const redisCommands = await RedisCommandMeter.connect(redis.host, redis.port);
+  const rows: TargetRow[] = [];
+  let redisBenchmark: RedisBenchmark | undefined;
+  const gatewayEnvironment: Record<string, string> = {
+    HOST: '127.0.0.1',
+    LISTENERS_SERVICE_TOKEN: token,
+    LISTENERS_REDIS_HOST: redis.host,
+    LISTENERS_REDIS_PORT: String(redis.port),
+    LOG_LEVEL: GATEWAY_LOG_LEVEL,
+    // High enough never to refuse a call; the limiter still runs and reserves batches from Redis.
+    RPC_RATE_LIMIT_PER_MINUTE: '100000000',
+  };
+
+  const plans: ServerPlan[] = [
+    {
+      start: () => startScriptServer('bare-fastify', 'rpc-gateway/bare-fastify-server.ts', {}),
+      targets: [{ name: BASELINE, body: PING_BODY, expect: /"ok":true/ }],
+    },
+    {
+      start: () => startScriptServer('nest-fastify-set-get', 'rpc-gateway/nest-set-get-server.ts', { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) }),
+      targets: [{ name: 'nest-fastify-set-get', body: PING_BODY, expect: /"pong":true/ }],
+    },
+    {
+      start: async () => {
+        const port = await findFreePort();
+        const environment = { ...gatewayEnvironment, PORT: String(port) };
+        const gateway = profileDir ? spawnProfiledGateway(environment, profileDir) : spawnApp('rpc-gateway', environment);
+        const url = `http://127.0.0.1:${port}`;
+        await waitForHttp(gateway, `${url}/healthz`, 120_000);
+        return { url, process: gateway };
+      },
+      targets: [
+        { name: 'gateway SYSTEM.ping', body: PING_BODY, expect: /"ok":true.*"pong":true/ },
+        { name: 'gateway EVENTS.replay', body: REPLAY_BODY, expect: /"ok":true/ },
+      ],
+    },
+  ];
+
+  try {
+    for (const plan of plans) {
+      const server = await plan.start();
+      try {
+        for (const target of plan.targets) {
+          const request = requestFor(server, target.body, token);
+          await preflight(request, target.expect);
+          say(`loading ${target.name}…`);
+          const meter = new CpuMeter({ [LOAD_GENERATOR_PROCESS]: process.pid, [SERVER_PROCESS]: server.process.child.pid, [REDIS_PROCESS]: redis.process.child.pid });
+          const result: LoadResult = await measure(request, settings, { cpu: meter, redis: redisCommands });
+          rows.push({ target: target.name, result });
+          say(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyP50Ms.toFixed(2)} ms, p99 ${result.latencyP99Ms.toFixed(2)} ms, non-2xx ${result.non2xx}, errors ${result.errors}${cpuSummary(result)}`);
+        }
+      } finally {
+        await server.process.stop();
+      }
+    }
+    say('running redis-benchmark against the same Redis…');
+    redisBenchmark = await runRedisBenchmark(redis.port);
+  } finally {
+    await redisCommands.close();
+    await redis.stop();
+  }
+
+  const baseline = rows.find((row) => row.target === BASELINE)?.result;
+  process.stdout.write(`\n${formatTable(rows, BASELINE)}\n`);
+  process.stdout.write(`${'redis-benchmark SET'.padEnd(26)}${Math.round(redisBenchmark.opsPerSecond).toString().padStart(8)} ops/s (raw Redis, -c 50, no HTTP)\n\n`);
+
+  const file = writeResults('rpc-gateway', {
+    bench: 'rpc-gateway',
+    startedBy: 'npm run bench -- rpc',
+    finishedAt: new Date().toISOString(),
+    gitRevision: gitRevision(),
+    machine: { ...machineInfo(), loadAverage1mBefore: machine.loadAverage1m },
+    settings: { ...settings, tool: 'autocannon (in-process, pipelining 1)', gatewayLogLevel: GATEWAY_LOG_LEVEL, cpuProfile: Boolean(profileDir) },
+    baseline: BASELINE,
+    targets: rows.map(({ target, result }) => ({
+      target,
+      ...result,
+      ratioToBaselinePercent: baseline ? Math.round(ratioPercent(result, baseline) * 10) / 10 : null,
+    })),
+    redisBenchmark,
+  });
+  say(`results written to ${file}`);
+
+  const failed = rows.filter(({ result }) => result.non2xx > 0 || result.errors > 0);
+  for (const { target, result } of failed) say(`FAILED: ${target} had ${result.non2xx} non-2xx answers and ${result.errors} errors (${result.timeouts} timeouts)`);
+  return failed.length === 0;
+}
+
+export const rpcGatewayBench: Bench = {
+  name: 'rpc',
+  aliases: ['rpc-gateway'],
+  description: 'POST /rpc: bare Fastify vs Nest+Redis SET/GET vs the real gateway (SYSTEM.ping, EVENTS.replay), plus raw redis-benchmark',
+  run: runRpcGatewayBench,
+};
