@@ -129,8 +129,15 @@ def idempotency_key(
     method: str,
     args: Optional[Sequence[Any]] = None,
     kwargs: Optional[Mapping[str, Any]] = None,
+    call_id: Optional[str] = None,
 ) -> str:
     """The idempotency key of a call: SHA-256 (hex) of its method, arguments and named arguments.
+
+    With ``call_id`` (the client passes the call's trace id) the key also names this one logical
+    call, so its retries share the key while a later, identical call gets a fresh one. Without it
+    the key is a pure content hash: the gateway keeps answers for 24 h (Stripe semantics), so every
+    identical call would then receive the first answer, which is right only for a write that must
+    happen once per content.
 
     The hashed text is ``[method, args, kwargs]`` as compact JSON with the kwargs' keys sorted (at
     the top level only), exactly as ``idempotencyKeyFor`` of the TypeScript client computes it, so
@@ -138,8 +145,11 @@ def idempotency_key(
     language's own serializer, so an integral float (``1.0`` here, ``1`` in JavaScript) or an
     integer beyond 2**53 gives a different key than the TypeScript client would.
     """
+    hashed: list[Any] = [method, list(args or []), dict(sorted((kwargs or {}).items()))]
+    if call_id is not None:
+        hashed.append(call_id)
     canonical = json.dumps(
-        [method, list(args or []), dict(sorted((kwargs or {}).items()))],
+        hashed,
         separators=(",", ":"),
         ensure_ascii=False,
     )
@@ -207,10 +217,10 @@ class RpcClient:
         """Calls ``method`` and returns its ``data``; raises :class:`RpcError` otherwise.
 
         Without an explicit ``idempotency_key``, and unless ``auto_idempotency`` is false, the key
-        is derived from the method and arguments (:func:`idempotency_key`), so that retrying after
-        a lost answer never runs the call twice. Note that the gateway then answers any identical
-        call made while the key is stored (24 h by default) with the first call's answer: pass
-        ``auto_idempotency=False`` for reads that must be fresh.
+        is derived from the method, the arguments and this call's trace id
+        (:func:`idempotency_key`): retrying after a lost answer never runs the call twice, and a
+        later identical call still runs (it has a new trace id). Pass an explicit key to make
+        separate calls one.
 
         Retryable errors are retried up to ``max_retries`` times with the same idempotency key and
         trace id, after ``retry_after_ms`` (else the ``Retry-After`` header, else 0.5 s). A
@@ -220,14 +230,15 @@ class RpcClient:
         With ``reply_to="redis:<channel>"`` the gateway answers at once with
         ``{"accepted": True, "trace_id": ...}`` and publishes the envelope on the channel.
         """
+        trace_id = trace_id or str(uuid.uuid4())
         request: dict[str, Any] = {
             "method": method,
             "args": list(args or []),
             "kwargs": dict(kwargs or {}),
-            "trace_id": trace_id or str(uuid.uuid4()),
+            "trace_id": trace_id,
         }
         if idempotency_key is None and auto_idempotency:
-            idempotency_key = _derive_idempotency_key(method, args, kwargs)
+            idempotency_key = _derive_idempotency_key(method, args, kwargs, trace_id)
         optional = {
             "user_id": user_id,
             "session_id": session_id,

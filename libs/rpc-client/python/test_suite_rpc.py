@@ -208,7 +208,10 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(sleep.delays, [1.234])
         first, second = (request["body"] for request in gateway.requests)
         self.assertEqual(first, second)
-        self.assertEqual(first["idempotency_key"], idempotency_key("SYSTEM.ping", ["a"], {"b": 2}))
+        self.assertEqual(
+            first["idempotency_key"],
+            idempotency_key("SYSTEM.ping", ["a"], {"b": 2}, first["trace_id"]),
+        )
         self.assertTrue(first["trace_id"])
         self.assertEqual(gateway.requests[0]["path"], "/rpc")
         self.assertEqual(gateway.requests[0]["headers"]["Authorization"], "Bearer token")

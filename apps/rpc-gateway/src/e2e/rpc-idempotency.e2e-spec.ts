@@ -89,6 +89,21 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     expect(valid.headers.get('idempotent-replay')).toBeNull();
   });
 
+  it('does not store an error that asks for a retry: the retry with the same key runs the call', async () => {
+    const name = uniqueId('flaky');
+    const body = { method: 'TEST.flaky', args: [name], idempotency_key: uniqueId('key') };
+    const first = await call(body);
+    expect(first.status).toBe(503);
+    expect(first.body.error?.retry_after_ms).toBe(200);
+    const retry = await call(body);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replay')).toBeNull();
+    expect(retry.body.data).toEqual({ name, count: 2 });
+    const replay = await call(body);
+    expect(replay.headers.get('idempotent-replay')).toBe('true');
+    expect(handler.effects.get(name)).toBe(2);
+  });
+
   it('scopes keys to the caller user', async () => {
     const key = uniqueId('key');
     const name = uniqueId('effect');

@@ -82,7 +82,10 @@ describe('logs of a call', () => {
       const failing = lines.filter((line) => line['trace_id'] === 'log-trace-1');
       expect(failing.map((line) => line['event'])).toEqual(expect.arrayContaining(['rpc_unexpected_error', 'rpc_error']));
       for (const line of failing) expect(line['user_id']).toBe('log-user');
-      expect(lines.find((line) => line['trace_id'] === 'log-trace-2')).toMatchObject({ event: 'rpc_ok', method: 'TEST.echo', user_id: 'log-user' });
+      const succeeding = lines.filter((line) => line['trace_id'] === 'log-trace-2');
+      expect(succeeding.map((line) => line['event'])).toEqual(['rpc_call', 'rpc_ok']);
+      expect(succeeding.find((line) => line['event'] === 'rpc_ok')).toMatchObject({ method: 'TEST.echo', user_id: 'log-user' });
+      for (const line of succeeding) expect(line['user_id']).toBe('log-user');
       expect(JSON.stringify(lines)).not.toContain(TEST_SERVICE_TOKEN);
     } finally {
       await gateway.close();

@@ -40,6 +40,14 @@ export class TestRpcHandler {
     return { name: params.name, count };
   }
 
+  @RpcMethod('flaky', { params: ['name'], dto: EffectParams })
+  flaky(params: EffectParams) {
+    const count = (this.effects.get(params.name) ?? 0) + 1;
+    this.effects.set(params.name, count);
+    if (count === 1) throw new RpcError('UNAVAILABLE', 'dependency down', 200);
+    return { name: params.name, count };
+  }
+
   @RpcMethod('slow', { params: ['ms'], dto: SlowParams })
   async slow(params: SlowParams, context: RpcCallContext) {
     await new Promise<void>((resolve) => {

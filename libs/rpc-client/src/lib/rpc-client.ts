@@ -24,10 +24,16 @@ export interface RawAnswer<Data> {
   body: RpcResponse<Data>;
 }
 
-/** The seed's idempotency key: SHA-256 of the method, arguments and named arguments. */
-export function idempotencyKeyFor(method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}): string {
+/**
+ * The seed's idempotency key: SHA-256 of the method, arguments and named arguments, plus `callId`
+ * (the call's trace id) when given, so one logical call's retries share a key while a later
+ * identical call is not answered with the first one's stored response.
+ */
+export function idempotencyKeyFor(method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, callId?: string): string {
   const sortedKwargs = Object.fromEntries(Object.keys(kwargs).sort().map((key) => [key, kwargs[key]]));
-  return createHash('sha256').update(JSON.stringify([method, args, sortedKwargs])).digest('hex');
+  const hashed: unknown[] = [method, args, sortedKwargs];
+  if (callId !== undefined) hashed.push(callId);
+  return createHash('sha256').update(JSON.stringify(hashed)).digest('hex');
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,11 +72,12 @@ export class RpcClient {
 
   private buildRequest(method: string, options: CallOptions): RpcRequest {
     const { autoIdempotencyKey, ...rest } = options;
+    const traceId = rest.trace_id ?? randomUUID();
     return {
       method,
       ...rest,
-      trace_id: rest.trace_id ?? randomUUID(),
-      ...(autoIdempotencyKey && !rest.idempotency_key ? { idempotency_key: idempotencyKeyFor(method, rest.args, rest.kwargs) } : {}),
+      trace_id: traceId,
+      ...(autoIdempotencyKey && !rest.idempotency_key ? { idempotency_key: idempotencyKeyFor(method, rest.args, rest.kwargs, traceId) } : {}),
     };
   }
 

@@ -47,6 +47,15 @@ return 1
 `,
 );
 
+/** Frees the key if this owner still holds the claim, so the caller's retry runs the call again. */
+const RELEASE = new RedisScript(
+  'idempotency_release',
+  `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
+`,
+);
+
 const RUNNING_MARGIN_MS = 5000;
 const MAX_RETRY_HINT_MS = 1000;
 
@@ -83,5 +92,9 @@ export class IdempotencyStore {
       [owner, response.status, response.body, this.config.RPC_IDEMPOTENCY_TTL_SECONDS],
     );
     return stored === 1;
+  }
+
+  async release(scope: string, key: string, owner: string): Promise<void> {
+    await RELEASE.run(this.redis.command, [buildIdempotencyKey(scope, key)], [owner]);
   }
 }

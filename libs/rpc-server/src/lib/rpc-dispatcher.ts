@@ -124,7 +124,14 @@ export class RpcDispatcher implements OnApplicationShutdown {
     const execute = async (): Promise<RpcAnswer> => {
       const answer = await this.execute(registered, params, context, timeoutMs, headers);
       if (owner && request.idempotency_key) {
-        await this.idempotency.complete(scope, request.idempotency_key, owner, { status: answer.status, body: answer.body }).catch((error: unknown) => {
+        // Stripe semantics: the answer is kept, errors included, except an error that tells the
+        // caller to retry later (UNAVAILABLE, QUOTA_EXCEEDED with a wait): replaying it would
+        // make the advised retry pointless, so the key is freed for it instead.
+        const key = request.idempotency_key;
+        const settle = answer.transient
+          ? this.idempotency.release(scope, key, owner)
+          : this.idempotency.complete(scope, key, owner, { status: answer.status, body: answer.body });
+        await settle.catch((error: unknown) => {
           this.logger.error({ event: 'idempotency_store_failed', error: (error as Error).message });
         });
       }
