@@ -1,3 +1,5 @@
+// Jest loads global setup outside its module resolver, so the tsconfig path alias is not available here.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startLocalStack, LocalStack } from '../../libs/testing/src/lib/stack/local-stack';
 
 declare global {

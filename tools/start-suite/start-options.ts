@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { findFreePort } from '../../libs/testing/src/lib/stack/free-port';
+import { findFreePort } from '@suite/testing';
 
 export interface StartOptions {
   gatewayPort: number;

@@ -1,11 +1,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { INSTANCES_KEY } from '../../libs/redis-namespaces/src';
-import { REPO_ROOT, spawnApp } from '../../libs/testing/src/lib/app-process';
-import { ManagedProcess } from '../../libs/testing/src/lib/stack/managed-process';
-import { startLocalStack, LocalStack } from '../../libs/testing/src/lib/stack/local-stack';
-import { waitFor } from '../../libs/testing/src/lib/wait-for';
+import { INSTANCES_KEY } from '@suite/redis-namespaces';
+import { LocalStack, ManagedProcess, REPO_ROOT, spawnApp, startLocalStack, waitFor } from '@suite/testing';
 import { readStartOptions } from './start-options';
 
 const APPS = ['rpc-gateway', 'task-worker', 'cron-scheduler', 'workflow-listener'] as const;
