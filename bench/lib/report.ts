@@ -26,6 +26,18 @@ export const SERVER_PROCESS = 'server';
 export const REDIS_PROCESS = 'redis';
 export const LOAD_GENERATOR_PROCESS = 'load generator';
 
+/** Baseline server CPU per request over the target's: the throughput ratio if each had a core to itself. */
+export function cpuRatioPercent(row: LoadResult, baseline: LoadResult): number | undefined {
+  const target = row.cpu?.processes[SERVER_PROCESS]?.usPerRequest;
+  const base = baseline.cpu?.processes[SERVER_PROCESS]?.usPerRequest;
+  return target && base ? (100 * base) / target : undefined;
+}
+
+/** Rows whose window had more than `thresholdPercent` of the machine busy outside the bench. */
+export function contended(rows: TargetRow[], thresholdPercent = 10): TargetRow[] {
+  return rows.filter(({ result }) => (result.cpu?.otherPercent ?? 0) > thresholdPercent);
+}
+
 function cpuColumn(result: LoadResult, process: string): string {
   const usage = result.cpu?.processes[process];
   return usage ? String(usage.usPerRequest) : '-';
@@ -39,6 +51,10 @@ export function formatTable(rows: TargetRow[], baselineName: string): string {
     ['p50 ms', 9, (row) => ms(row.result.latencyP50Ms)],
     ['p99 ms', 9, (row) => ms(row.result.latencyP99Ms)],
     [`vs ${baselineName}`, 18, (row) => (baseline ? `${Math.round(ratioPercent(row.result, baseline))}%` : 'n/a')],
+    ['by CPU/req', 11, (row) => {
+      const ratio = baseline ? cpuRatioPercent(row.result, baseline) : undefined;
+      return ratio === undefined ? '-' : `${Math.round(ratio)}%`;
+    }],
     ['server CPU us/req', 19, (row) => cpuColumn(row.result, SERVER_PROCESS)],
     ['redis CPU us/req', 18, (row) => cpuColumn(row.result, REDIS_PROCESS)],
     ['redis cmd/req', 15, (row) => (row.result.redisCommands ? String(row.result.redisCommands.totalPerRequest) : '-')],

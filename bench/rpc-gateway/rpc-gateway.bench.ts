@@ -13,7 +13,7 @@ import { machineInfo } from '../lib/machine';
 import { spawnBenchScript, waitForHttp } from '../lib/processes';
 import { CpuMeter } from '../lib/cpu';
 import { RedisCommandMeter } from '../lib/redis-commands';
-import { formatTable, LOAD_GENERATOR_PROCESS, ratioPercent, REDIS_PROCESS, say, SERVER_PROCESS, TargetRow, writeResults } from '../lib/report';
+import { contended, cpuRatioPercent, formatTable, LOAD_GENERATOR_PROCESS, ratioPercent, REDIS_PROCESS, say, SERVER_PROCESS, TargetRow, writeResults } from '../lib/report';
 
 const BASELINE = 'bare-fastify';
 const USER = 'bench-user';
@@ -85,6 +85,10 @@ function cpuSummary(result: LoadResult): string {
     lines.push(`Redis commands per request: ${commands.join(', ') || 'none'}`);
   }
   return lines.map((line) => `\n[bench]   ${line}`).join('');
+}
+
+function roundOrNull(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value * 10) / 10;
 }
 
 function gitRevision(): string | undefined {
@@ -187,9 +191,14 @@ async function runRpcGatewayBench(): Promise<boolean> {
       target,
       ...result,
       ratioToBaselinePercent: baseline ? Math.round(ratioPercent(result, baseline) * 10) / 10 : null,
+      cpuRatioToBaselinePercent: baseline ? roundOrNull(cpuRatioPercent(result, baseline)) : null,
     })),
     redisBenchmark,
   });
+  const noisy = contended(rows);
+  if (noisy.length > 0) {
+    say(`contention: other processes used over 10% of the machine while measuring ${noisy.map(({ target }) => target).join(', ')}; their req/s and ratios are skewed (run again on a quiet machine; "by CPU/req" is less sensitive)`);
+  }
   say(`results written to ${file}`);
 
   const failed = rows.filter(({ result }) => result.non2xx > 0 || result.errors > 0);
