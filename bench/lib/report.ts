@@ -51,7 +51,7 @@ export function formatTable(rows: TargetRow[], baselineName: string): string {
     ['p50 ms', 9, (row) => ms(row.result.latencyP50Ms)],
     ['p99 ms', 9, (row) => ms(row.result.latencyP99Ms)],
     [`vs ${baselineName}`, 18, (row) => (baseline ? `${Math.round(ratioPercent(row.result, baseline))}%` : 'n/a')],
-    ['by CPU/req', 11, (row) => {
+    ['by CPU/req', 12, (row) => {
       const ratio = baseline ? cpuRatioPercent(row.result, baseline) : undefined;
       return ratio === undefined ? '-' : `${Math.round(ratio)}%`;
     }],

@@ -126,6 +126,10 @@ async function runRpcGatewayBench(): Promise<boolean> {
     RPC_RATE_LIMIT_PER_MINUTE: '100000000',
   };
 
+  // The gateway inherits this process's environment under the bench's own settings: RPC_RATE_LIMIT_BATCH=1000 npm run bench -- rpc
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(RPC_|LISTENERS_|EVENT_|NODE_OPTIONS$)/.test(name) && !(name in gatewayEnvironment)));
+  if (Object.keys(inherited).length > 0) say(`the gateway inherits ${Object.entries(inherited).map(([name, value]) => `${name}=${value}`).join(' ')}`);
+
   const plans: ServerPlan[] = [
     {
       start: () => startScriptServer('bare-fastify', 'rpc-gateway/bare-fastify-server.ts', {}),
@@ -186,6 +190,8 @@ async function runRpcGatewayBench(): Promise<boolean> {
     gitRevision: gitRevision(),
     machine: { ...machineInfo(), loadAverage1mBefore: machine.loadAverage1m },
     settings: { ...settings, tool: 'autocannon (in-process, pipelining 1)', gatewayLogLevel: GATEWAY_LOG_LEVEL, cpuProfile: Boolean(profileDir) },
+    gatewayEnvironment: { ...gatewayEnvironment, LISTENERS_SERVICE_TOKEN: '(random, 32 chars)' },
+    inheritedGatewaySettings: inherited,
     baseline: BASELINE,
     targets: rows.map(({ target, result }) => ({
       target,

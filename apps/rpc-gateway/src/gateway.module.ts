@@ -2,12 +2,16 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@suite/config';
 import { EventPublisher, EventsModule } from '@suite/events';
+import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
 import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
+import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
+import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
+import { UnifiedRegistryRpcHandler } from './handlers/unified-registry.rpc-handler';
 import { SystemRpcHandler } from './handlers/system.rpc-handler';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
@@ -18,7 +22,7 @@ import { MetricsController } from './operations/metrics.controller';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler];
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler];
 
 @Module({})
 export class GatewayModule {
@@ -32,7 +36,16 @@ export class GatewayModule {
     };
     return {
       module: GatewayModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, MetricsModule, EventsModule, LivenessModule.forApp('rpc-gateway'), RpcServerModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        RedisModule,
+        MetricsModule,
+        FirebaseModule,
+        EventsModule,
+        RegistryModule,
+        LivenessModule.forApp('rpc-gateway'),
+        RpcServerModule,
+      ],
       controllers: [HealthController, DebugController, MetricsController],
       providers: [
         { provide: APP_FILTER, useClass: EnvelopeExceptionFilter },

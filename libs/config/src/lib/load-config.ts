@@ -38,3 +38,12 @@ export function loadConfig(environment: Environment = process.env, required: Req
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
 }
+
+/**
+ * The Firebase SDKs find the Firestore emulator only through the FIRESTORE_EMULATOR_HOST
+ * environment variable (it also switches them to emulator credentials), so the validated value is
+ * handed to them that way.
+ */
+export function exportFirestoreEmulatorHost(config: AppConfig): void {
+  if (config.FIRESTORE_EMULATOR_HOST) process.env['FIRESTORE_EMULATOR_HOST'] = config.FIRESTORE_EMULATOR_HOST;
+}

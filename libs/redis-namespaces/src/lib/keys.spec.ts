@@ -26,6 +26,13 @@ describe('redis key builders', () => {
     ['rate limit', keys.buildRateLimitKey('u1', 1700000000), 'ratelimit:{u1}:1700000000'],
     ['workflow lease', keys.buildWorkflowLeaseKey('u1'), 'workflow:lease:u1'],
     ['cron task', keys.buildCronTaskKey('t1'), 'cron:task:t1'],
+    ['unified user set', keys.buildRegistryUnifiedSetKey('u1', 'active_tasks'), 'registry:unified:u1:active_tasks'],
+    ['company users', keys.buildRegistryCompanyUsersKey('c1'), 'registry:company:c1:active_users'],
+    ['company set', keys.buildRegistryCompanySetKey('c1', 'llm_conversations'), 'registry:company:c1:llm_conversations'],
+    ['company quotas', keys.buildRegistryCompanyQuotasKey('c1'), 'registry:company:c1:quotas'],
+    ['quota active tasks', keys.buildQuotaActiveTasksKey('c1', 'u1'), 'quota:{c1}:tasks:u1'],
+    ['quota llm', keys.buildQuotaLlmRequestsKey('c1', 491000), 'quota:{c1}:llm:491000'],
+    ['quota storage', keys.buildQuotaStorageKey('c1'), 'quota:{c1}:storage_bytes'],
   ])('%s', (_name, actual, expected) => {
     expect(actual).toBe(expected);
   });
@@ -35,6 +42,9 @@ describe('redis key builders', () => {
     expect(keys.INSTANCES_KEY).toBe('instances:live');
     expect(keys.WORKFLOW_CONTROL_CHANNEL).toBe('workflow:control');
     expect(keys.WORKFLOW_WATCHED_KEY).toBe('workflow:watched');
+    expect(keys.REGISTRY_COMPANIES_KEY).toBe('registry:companies');
+    expect(keys.REGISTRY_UNIFIED_USERS_KEY).toBe('registry:unified_users');
+    expect(keys.REGISTRY_TASKS_KEY).toBe('registry:tasks');
   });
 
   it('refuses an empty part instead of building a key that collides with another', () => {

@@ -98,3 +98,38 @@ export const buildCronTaskKey = (taskId: string): string => `${NS.CRON}:task:${p
 
 /** Sorted set of users the workflow-listener fleet watches, scored by lease expiry (ms). */
 export const WORKFLOW_WATCHED_KEY = `${NS.WORKFLOW}:watched`;
+
+// --- unified registry: the seed's record keys stay; lists live in sets beside them ---
+
+export type UnifiedUserSet = 'chroma_collections' | 'active_conversations' | 'active_tasks' | 'task_history';
+export type CompanySet = 'chroma_collections' | 'active_tasks' | 'llm_conversations';
+
+/** A list of a unified user record (a Redis set, so concurrent adds never lose one). */
+export const buildRegistryUnifiedSetKey = (userId: string, set: UnifiedUserSet): string =>
+  `${buildRegistryUnifiedKey(userId)}:${set}`;
+
+/** Users of a company record: field user id → `{role, last_activity, session_id}`. */
+export const buildRegistryCompanyUsersKey = (companyId: string): string => `${buildRegistryCompanyKey(companyId)}:active_users`;
+
+export const buildRegistryCompanySetKey = (companyId: string, set: CompanySet): string => `${buildRegistryCompanyKey(companyId)}:${set}`;
+
+/** A company's quotas; unlike its 24 h record, they persist. */
+export const buildRegistryCompanyQuotasKey = (companyId: string): string => `${buildRegistryCompanyKey(companyId)}:quotas`;
+
+/** Every company and unified user ever registered, so maintenance can visit them without KEYS. */
+export const REGISTRY_COMPANIES_KEY = `${NS.REGISTRY}:companies`;
+export const REGISTRY_UNIFIED_USERS_KEY = `${NS.REGISTRY}:unified_users`;
+export const REGISTRY_TASKS_KEY = `${NS.REGISTRY}:tasks`;
+
+// --- company quota counters (hash tag: the company) ---
+
+/** Active task ids of one user in one company (max_tasks_per_user). */
+export const buildQuotaActiveTasksKey = (companyId: string, userId: string): string =>
+  `quota:{${part('companyId', companyId)}}:tasks:${part('userId', userId)}`;
+
+/** LLM requests of a company in one hour window (max_llm_requests_per_hour). */
+export const buildQuotaLlmRequestsKey = (companyId: string, hourWindow: number): string =>
+  `quota:{${part('companyId', companyId)}}:llm:${hourWindow}`;
+
+/** Bytes of vector storage a company uses (storage_limit_mb). */
+export const buildQuotaStorageKey = (companyId: string): string => `quota:{${part('companyId', companyId)}}:storage_bytes`;

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { HeartbeatResult, LegacyUserRecord, PresenceRegistry } from '@suite/registry';
+import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
+import { IsOptional, IsString, Length } from 'class-validator';
+
+const ID = [1, 256] as const;
+
+export class RegisterUserParams {
+  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID) session_id!: string;
+  @IsOptional() @IsString() @Length(0, 1024) backend_route?: string;
+}
+
+export class SessionParams {
+  @IsString() @Length(...ID) session_id!: string;
+}
+
+export class HeartbeatParams {
+  @IsString() @Length(...ID) user_id!: string;
+  @IsOptional() @IsString() @Length(...ID) session_id?: string;
+}
+
+export class UserParams {
+  @IsString() @Length(...ID) user_id!: string;
+}
+
+export class ListOnlineParams {
+  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+}
+
+/** `REGISTRY.*`: the registry the Reflex app already calls, unchanged. */
+@RpcNamespace('REGISTRY', { description: 'Sessions and presence (legacy registry)' })
+@Injectable()
+export class RegistryRpcHandler {
+  constructor(private readonly presence: PresenceRegistry) {}
+
+  @RpcMethod('register_user', { params: ['user_id', 'session_id', 'backend_route'], dto: RegisterUserParams })
+  registerUser(params: RegisterUserParams): Promise<LegacyUserRecord> {
+    return this.presence.registerUser(params.user_id, params.session_id, params.backend_route ?? '');
+  }
+
+  @RpcMethod('unregister_session', { params: ['session_id'], dto: SessionParams })
+  unregisterSession(params: SessionParams) {
+    return this.presence.unregisterSession(params.session_id);
+  }
+
+  @RpcMethod('heartbeat', { params: ['user_id', 'session_id'], dto: HeartbeatParams })
+  heartbeat(params: HeartbeatParams): Promise<HeartbeatResult> {
+    return this.presence.heartbeat(params.user_id, params.session_id);
+  }
+
+  @RpcMethod('get_user', { params: ['user_id'], dto: UserParams })
+  async getUser(params: UserParams): Promise<LegacyUserRecord> {
+    const user = await this.presence.getUser(params.user_id);
+    if (!user) throw RpcError.notFound(`user ${params.user_id}`);
+    return user;
+  }
+
+  @RpcMethod('is_online', { params: ['user_id'], dto: UserParams, description: 'true while a heartbeat came within 90 s' })
+  isOnline(params: UserParams): Promise<boolean> {
+    return this.presence.isOnline(params.user_id);
+  }
+
+  @RpcMethod('list_online_users', { params: ['company_id'], dto: ListOnlineParams })
+  listOnlineUsers(params: ListOnlineParams): Promise<string[]> {
+    return this.presence.listOnlineUsers(params.company_id);
+  }
+}

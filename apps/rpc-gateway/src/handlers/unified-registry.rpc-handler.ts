@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { CleanupReport, CompanyQuotas, CompanyQuotasService, CompanyRecord, CompanyRegistry, RegistryMaintenance, TaskRecord, TaskRegistry, UnifiedRegistry, UnifiedUserRecord } from '@suite/registry';
+import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+const ID = [1, 256] as const;
+
+export class RegisterSessionParams {
+  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID) session_id!: string;
+  @IsString() @Length(...ID) company_id!: string;
+  @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @Length(...ID, { each: true }) authorized_companies!: string[];
+  @IsOptional() @IsString() @Length(0, 1024) backend_route?: string;
+}
+
+export class UserParams {
+  @IsString() @Length(...ID) user_id!: string;
+}
+
+export class RegisterTaskParams {
+  @IsString() @Length(...ID) task_id!: string;
+  @IsString() @Length(...ID) task_type!: string;
+  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID) company_id!: string;
+  @IsOptional() @IsIn(['low', 'normal', 'high']) priority?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(7 * 86_400) max_duration?: number;
+}
+
+export class TaskProgressParams {
+  @IsString() @Length(...ID) task_id!: string;
+  @IsIn(['queued', 'running', 'completed', 'failed', 'cancelled']) status!: string;
+  @IsOptional() @IsInt() @Min(0) @Max(100) progress_percent?: number;
+  @IsOptional() @IsString() @Length(0, 256) current_step?: string;
+  @IsOptional() @IsString() @Length(0, 256) worker_id?: string;
+}
+
+export class TaskParams {
+  @IsString() @Length(...ID) task_id!: string;
+}
+
+export class CompanyParams {
+  @IsString() @Length(...ID) company_id!: string;
+}
+
+export class CompanyQuotasParams {
+  @IsString() @Length(...ID) company_id!: string;
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000) max_tasks_per_user?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(100_000_000) max_llm_requests_per_hour?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(100_000_000) storage_limit_mb?: number;
+}
+
+/** `UNIFIED_REGISTRY.*` (seed 000); answers FEATURE_DISABLED until UNIFIED_REGISTRY_ENABLED=true. */
+@RpcNamespace('UNIFIED_REGISTRY', { enabledBy: 'UNIFIED_REGISTRY_ENABLED', description: 'Users, companies and tasks (unified registry)' })
+@Injectable()
+export class UnifiedRegistryRpcHandler {
+  constructor(
+    private readonly users: UnifiedRegistry,
+    private readonly tasks: TaskRegistry,
+    private readonly companies: CompanyRegistry,
+    private readonly quotas: CompanyQuotasService,
+    private readonly maintenance: RegistryMaintenance,
+  ) {}
+
+  @RpcMethod('register_user_session', { params: ['user_id', 'session_id', 'company_id', 'authorized_companies', 'backend_route'], dto: RegisterSessionParams })
+  registerUserSession(params: RegisterSessionParams): Promise<UnifiedUserRecord> {
+    return this.users.registerUserSession({
+      userId: params.user_id,
+      sessionId: params.session_id,
+      companyId: params.company_id,
+      authorizedCompanies: params.authorized_companies,
+      backendRoute: params.backend_route,
+    });
+  }
+
+  @RpcMethod('update_user_heartbeat', { params: ['user_id'], dto: UserParams })
+  updateUserHeartbeat(params: UserParams): Promise<boolean> {
+    return this.users.updateUserHeartbeat(params.user_id);
+  }
+
+  @RpcMethod('get_user_registry', { params: ['user_id'], dto: UserParams })
+  async getUserRegistry(params: UserParams): Promise<UnifiedUserRecord> {
+    return found(await this.users.getUserRegistry(params.user_id), `user registry ${params.user_id}`);
+  }
+
+  @RpcMethod('register_task', { params: ['task_id', 'task_type', 'user_id', 'company_id', 'priority', 'max_duration'], dto: RegisterTaskParams })
+  async registerTask(params: RegisterTaskParams): Promise<TaskRecord> {
+    const outcome = await this.tasks.register({
+      taskId: params.task_id,
+      taskType: params.task_type,
+      userId: params.user_id,
+      companyId: params.company_id,
+      priority: params.priority,
+      maxDuration: params.max_duration,
+    });
+    if (!outcome.registered) {
+      throw new RpcError('QUOTA_EXCEEDED', `${outcome.quota.quota} (${outcome.quota.limit}) reached for company ${params.company_id}`, outcome.quota.retryAfterMs);
+    }
+    return outcome.record;
+  }
+
+  @RpcMethod('update_task_progress', { params: ['task_id', 'status', 'progress_percent', 'current_step', 'worker_id'], dto: TaskProgressParams })
+  updateTaskProgress(params: TaskProgressParams): Promise<boolean> {
+    return this.tasks.updateProgress(params.task_id, {
+      status: params.status,
+      progressPercent: params.progress_percent,
+      currentStep: params.current_step,
+      workerId: params.worker_id,
+    });
+  }
+
+  @RpcMethod('get_task_registry', { params: ['task_id'], dto: TaskParams })
+  async getTaskRegistry(params: TaskParams): Promise<TaskRecord> {
+    return found(await this.tasks.get(params.task_id), `task ${params.task_id}`);
+  }
+
+  @RpcMethod('get_company_registry', { params: ['company_id'], dto: CompanyParams })
+  async getCompanyRegistry(params: CompanyParams): Promise<CompanyRecord> {
+    return found(await this.companies.get(params.company_id), `company ${params.company_id}`);
+  }
+
+  @RpcMethod('get_company_active_users', { params: ['company_id'], dto: CompanyParams })
+  getCompanyActiveUsers(params: CompanyParams): Promise<string[]> {
+    return this.companies.activeUsers(params.company_id);
+  }
+
+  @RpcMethod('set_company_quotas', { params: ['company_id', 'max_tasks_per_user', 'max_llm_requests_per_hour', 'storage_limit_mb'], dto: CompanyQuotasParams })
+  setCompanyQuotas(params: CompanyQuotasParams): Promise<CompanyQuotas> {
+    return this.quotas.set(params.company_id, {
+      max_tasks_per_user: params.max_tasks_per_user,
+      max_llm_requests_per_hour: params.max_llm_requests_per_hour,
+      storage_limit_mb: params.storage_limit_mb,
+    });
+  }
+
+  @RpcMethod('cleanup_expired_entries', { params: [] })
+  cleanupExpiredEntries(): Promise<CleanupReport> {
+    return this.maintenance.cleanupExpiredEntries();
+  }
+}
+
+function found<T>(value: T | null, what: string): T {
+  if (value === null) throw RpcError.notFound(what);
+  return value;
+}

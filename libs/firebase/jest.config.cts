@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'firebase',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/firebase',
+};

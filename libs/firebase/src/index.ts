@@ -1,0 +1,2 @@
+export { FirebaseModule, FIRESTORE } from './lib/firebase.module';
+export type { Firestore } from 'firebase-admin/firestore';

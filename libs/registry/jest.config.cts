@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'registry',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/registry',
+};

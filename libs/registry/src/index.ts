@@ -1,0 +1,16 @@
+export { RegistryModule } from './lib/registry.module';
+export { PresenceRegistry } from './lib/presence-registry';
+export type { HeartbeatResult } from './lib/presence-registry';
+export { UnifiedRegistry } from './lib/unified-registry';
+export type { SessionRegistration } from './lib/unified-registry';
+export { TaskRegistry, isTerminalStatus } from './lib/task-registry';
+export type { TaskRegistration, TaskProgress, TaskRegistrationOutcome } from './lib/task-registry';
+export { CompanyRegistry } from './lib/company-registry';
+export { CompanyQuotasService } from './lib/company-quotas';
+export type { QuotaDecision } from './lib/company-quotas';
+export { ChromaCollectionRegistry } from './lib/chroma-collection-registry';
+export type { CollectionRegistration } from './lib/chroma-collection-registry';
+export { RegistryMaintenance } from './lib/registry-maintenance';
+export type { CleanupReport } from './lib/registry-maintenance';
+export { PresenceMirror } from './lib/presence-mirror';
+export * from './lib/registry-records';

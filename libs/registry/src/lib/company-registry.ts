@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { RedisConnections } from '@suite/redis';
+import {
+  buildRegistryCompanyKey,
+  buildRegistryCompanySetKey,
+  buildRegistryCompanyUsersKey,
+  CompanySet,
+  REGISTRY_COMPANIES_KEY,
+  RedisTTL,
+} from '@suite/redis-namespaces';
+import { CompanyQuotasService } from './company-quotas';
+import { CompanyRecord } from './registry-records';
+
+const COMPANY_SETS: CompanySet[] = ['chroma_collections', 'active_tasks', 'llm_conversations'];
+
+/** The company registry of seed 000 (`registry:company:{cid}`), as a hash, a users hash and sets. */
+@Injectable()
+export class CompanyRegistry {
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly quotas: CompanyQuotasService,
+  ) {}
+
+  /** Creates the company record if needed (first writer sets created_at) and refreshes its TTL. */
+  async ensure(companyId: string, now = new Date()): Promise<void> {
+    const key = buildRegistryCompanyKey(companyId);
+    await Promise.all([
+      this.redis.command
+        .multi()
+        .hsetnx(key, 'company_id', companyId)
+        .hsetnx(key, 'created_at', now.toISOString())
+        .expire(key, RedisTTL.REGISTRY_COMPANY)
+        .exec(),
+      this.redis.command.sadd(REGISTRY_COMPANIES_KEY, companyId),
+    ]);
+  }
+
+  async addUser(companyId: string, userId: string, sessionId: string, now = new Date()): Promise<void> {
+    const users = buildRegistryCompanyUsersKey(companyId);
+    await Promise.all([
+      this.ensure(companyId, now),
+      this.redis.command
+        .multi()
+        .hset(users, userId, JSON.stringify({ role: 'user', last_activity: now.toISOString(), session_id: sessionId }))
+        .expire(users, RedisTTL.REGISTRY_COMPANY)
+        .exec(),
+    ]);
+  }
+
+  async addToSet(companyId: string, set: CompanySet, member: string): Promise<void> {
+    const key = buildRegistryCompanySetKey(companyId, set);
+    await Promise.all([this.ensure(companyId), this.redis.command.multi().sadd(key, member).expire(key, RedisTTL.REGISTRY_COMPANY).exec()]);
+  }
+
+  async removeFromSet(companyId: string, set: CompanySet, member: string): Promise<void> {
+    await this.redis.command.srem(buildRegistryCompanySetKey(companyId, set), member);
+  }
+
+  async activeUsers(companyId: string): Promise<string[]> {
+    return (await this.redis.command.hkeys(buildRegistryCompanyUsersKey(companyId))).sort();
+  }
+
+  async get(companyId: string): Promise<CompanyRecord | null> {
+    const [fields, users, quotas, ...sets] = await Promise.all([
+      this.redis.command.hgetall(buildRegistryCompanyKey(companyId)),
+      this.redis.command.hgetall(buildRegistryCompanyUsersKey(companyId)),
+      this.quotas.get(companyId),
+      ...COMPANY_SETS.map((set) => this.redis.command.smembers(buildRegistryCompanySetKey(companyId, set))),
+    ]);
+    if (!fields['company_id']) return null;
+    const [collections, activeTasks, conversations] = sets.map((members) => members.sort());
+    return {
+      company_info: { company_id: companyId, company_name: fields['company_name'] ?? null, created_at: fields['created_at'] ?? null },
+      active_users: Object.fromEntries(Object.entries(users).map(([userId, entry]) => [userId, JSON.parse(entry)])),
+      services: { chroma_collections: collections, active_tasks: activeTasks, llm_conversations: conversations },
+      quotas,
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@suite/config';
+import { RedisConnections, RedisScript } from '@suite/redis';
+import {
+  buildRegistryCompanyPresenceKey,
+  buildRegistrySessionKey,
+  buildRegistryUserKey,
+  PRESENCE_WINDOW_SECONDS,
+  REGISTRY_PRESENCE_KEY,
+  RedisTTL,
+} from '@suite/redis-namespaces';
+import { PresenceMirror } from './presence-mirror';
+import { RegistryLog } from './registry-log';
+import { LegacyUserRecord } from './registry-records';
+import { UnifiedRegistry } from './unified-registry';
+
+/** Refreshes last_seen_at of a registered user; 0 when the user is not registered. */
+const HEARTBEAT = new RedisScript(
+  'legacy_heartbeat',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'last_seen_at', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`,
+);
+
+/** Deletes the user's record only if it still belongs to this session (a newer login wins). */
+const UNREGISTER_SESSION = new RedisScript(
+  'legacy_unregister_session',
+  `
+if redis.call('HGET', KEYS[1], 'session_id') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`,
+);
+
+export interface HeartbeatResult {
+  success: boolean;
+  user_id: string;
+  last_seen_at: string | null;
+}
+
+/**
+ * The registry the Reflex app already calls (`REGISTRY.*`): `registry:user:{uid}` exactly as
+ * before, a session → user index, and presence in sorted sets scored by last heartbeat (no KEYS).
+ * With UNIFIED_REGISTRY_ENABLED it also writes the unified records; that write can fail without
+ * failing the legacy call.
+ */
+@Injectable()
+export class PresenceRegistry {
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly config: AppConfig,
+    private readonly unified: UnifiedRegistry,
+    private readonly mirror: PresenceMirror,
+    private readonly log: RegistryLog,
+  ) {}
+
+  async registerUser(userId: string, sessionId: string, backendRoute = ''): Promise<LegacyUserRecord> {
+    const now = new Date();
+    const record: LegacyUserRecord = { user_id: userId, session_id: sessionId, backend_route: backendRoute, last_seen_at: now.toISOString() };
+    const key = buildRegistryUserKey(userId);
+    await Promise.all([
+      this.redis.command.multi().del(key).hset(key, { ...record }).expire(key, RedisTTL.REGISTRY_USER).exec(),
+      this.redis.command.set(buildRegistrySessionKey(sessionId), userId, 'EX', RedisTTL.REGISTRY_USER),
+      this.redis.command.zadd(REGISTRY_PRESENCE_KEY, now.getTime(), userId),
+    ]);
+    this.log.operation('register_user', { ...record });
+    if (this.config.UNIFIED_REGISTRY_ENABLED) {
+      await this.unified.recordLegacyRegistration(userId, sessionId, backendRoute, now).catch((error: unknown) => {
+        this.log.warn('unified_write_failed', { operation: 'register_user', user_id: userId, error: (error as Error).message });
+      });
+    }
+    this.mirror.statusChanged(userId, 'online');
+    return record;
+  }
+
+  async unregisterSession(sessionId: string): Promise<{ success: boolean; user_id: string | null }> {
+    const userId = await this.redis.command.get(buildRegistrySessionKey(sessionId));
+    if (!userId) return { success: false, user_id: null };
+    const removed = await UNREGISTER_SESSION.run(this.redis.command, [buildRegistryUserKey(userId)], [sessionId]);
+    await this.redis.command.del(buildRegistrySessionKey(sessionId));
+    if (removed === 1) {
+      await this.redis.command.zrem(REGISTRY_PRESENCE_KEY, userId);
+      this.mirror.statusChanged(userId, 'offline');
+    }
+    this.log.operation('unregister_session', { session_id: sessionId, user_id: userId, removed: removed === 1 });
+    return { success: removed === 1, user_id: userId };
+  }
+
+  async heartbeat(userId: string, sessionId?: string): Promise<HeartbeatResult> {
+    const now = new Date();
+    const nowIso = now.toISOString();
+    // One round trip in the common case: the presence score is only updated (XX) for a user already present.
+    const [refreshed, rescored] = await Promise.all([
+      HEARTBEAT.run(this.redis.command, [buildRegistryUserKey(userId)], [nowIso, RedisTTL.REGISTRY_USER]),
+      this.redis.command.zadd(REGISTRY_PRESENCE_KEY, 'XX', 'CH', now.getTime(), userId),
+    ]);
+    const success = refreshed === 1;
+    if (success) {
+      if (rescored === 0) await this.redis.command.zadd(REGISTRY_PRESENCE_KEY, now.getTime(), userId);
+      if (this.config.UNIFIED_REGISTRY_ENABLED) {
+        await this.unified.updateUserHeartbeat(userId).catch((error: unknown) => {
+          this.log.warn('unified_write_failed', { operation: 'heartbeat', user_id: userId, error: (error as Error).message });
+        });
+      }
+      this.mirror.heartbeat(userId);
+    }
+    this.log.operation('heartbeat', { user_id: userId, session_id: sessionId, success });
+    return { success, user_id: userId, last_seen_at: success ? nowIso : null };
+  }
+
+  async getUser(userId: string): Promise<LegacyUserRecord | null> {
+    const fields = await this.redis.command.hgetall(buildRegistryUserKey(userId));
+    if (!fields['user_id']) return null;
+    return { user_id: fields['user_id'], session_id: fields['session_id'] ?? '', backend_route: fields['backend_route'] ?? '', last_seen_at: fields['last_seen_at'] ?? '' };
+  }
+
+  async isOnline(userId: string): Promise<boolean> {
+    const score = await this.redis.command.zscore(REGISTRY_PRESENCE_KEY, userId);
+    return score !== null && Number(score) >= Date.now() - PRESENCE_WINDOW_SECONDS * 1000;
+  }
+
+  /** Users with a heartbeat in the last 90 s, of one company when given (as registered by UNIFIED_REGISTRY). */
+  async listOnlineUsers(companyId?: string): Promise<string[]> {
+    const key = companyId ? buildRegistryCompanyPresenceKey(companyId) : REGISTRY_PRESENCE_KEY;
+    const users = await this.redis.command.zrangebyscore(key, Date.now() - PRESENCE_WINDOW_SECONDS * 1000, '+inf');
+    if (!companyId) return users.sort();
+    // A company lists its users only while they are online at all.
+    const scores = users.length ? await this.redis.command.zmscore(REGISTRY_PRESENCE_KEY, ...users) : [];
+    const since = Date.now() - PRESENCE_WINDOW_SECONDS * 1000;
+    return users.filter((_user, index) => scores[index] !== null && Number(scores[index]) >= since).sort();
+  }
+}

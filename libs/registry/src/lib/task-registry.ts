@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { RedisConnections, RedisScript } from '@suite/redis';
+import { buildRegistryTaskKey, REGISTRY_TASKS_KEY, RedisTTL } from '@suite/redis-namespaces';
+import { CompanyQuotasService, QuotaDecision } from './company-quotas';
+import { CompanyRegistry } from './company-registry';
+import { RegistryLog } from './registry-log';
+import { TaskRecord, TERMINAL_TASK_STATUSES } from './registry-records';
+import { UnifiedRegistry } from './unified-registry';
+
+/** Creates the task record unless it exists; returns 1 when created. ARGV: TTL, then field/value pairs. */
+const CREATE_TASK = new RedisScript(
+  'task_create',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`,
+);
+
+/**
+ * Applies a progress update unless the task is missing or already ended (a late update never
+ * revives a cancelled or finished task). ARGV: terminal statuses (comma list), then pairs.
+ * Returns {previous status, user, company} or false.
+ */
+const UPDATE_TASK = new RedisScript(
+  'task_update',
+  `
+local current = redis.call('HMGET', KEYS[1], 'status', 'user_id', 'company_id')
+if not current[1] then return false end
+if string.find(',' .. ARGV[1] .. ',', ',' .. current[1] .. ',', 1, true) then return false end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return current
+`,
+);
+
+export interface TaskRegistration {
+  taskId: string;
+  taskType: string;
+  userId: string;
+  companyId: string;
+  priority?: string;
+  maxDuration?: number;
+}
+
+export interface TaskProgress {
+  status: string;
+  progressPercent?: number;
+  currentStep?: string;
+  workerId?: string;
+  result?: unknown;
+  error?: string;
+}
+
+export type TaskRegistrationOutcome = { registered: true; created: boolean; record: TaskRecord } | { registered: false; quota: Exclude<QuotaDecision, { admitted: true }> };
+
+export function isTerminalStatus(status: string): boolean {
+  return (TERMINAL_TASK_STATUSES as readonly string[]).includes(status);
+}
+
+/** The task registry of seed 000 (`registry:task:{task_id}`), with max_tasks_per_user enforced. */
+@Injectable()
+export class TaskRegistry {
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly quotas: CompanyQuotasService,
+    private readonly companies: CompanyRegistry,
+    private readonly users: UnifiedRegistry,
+    private readonly log: RegistryLog,
+  ) {}
+
+  /**
+   * Registers a task, taking one of the user's concurrent task slots first. Registering the same
+   * task id again returns the existing record and takes no second slot.
+   */
+  async register(task: TaskRegistration): Promise<TaskRegistrationOutcome> {
+    const maxDuration = task.maxDuration ?? 3600;
+    const ttl = maxDuration + RedisTTL.REGISTRY_TASK_GRACE;
+    const slot = await this.quotas.takeTaskSlot(task.companyId, task.userId, task.taskId, ttl);
+    if (!slot.admitted) {
+      this.log.operation('register_task_refused', { task_id: task.taskId, user_id: task.userId, company_id: task.companyId, quota: slot.quota });
+      return { registered: false, quota: slot };
+    }
+    const now = new Date().toISOString();
+    const fields: Record<string, string | number> = {
+      task_id: task.taskId,
+      task_type: task.taskType,
+      user_id: task.userId,
+      company_id: task.companyId,
+      created_at: now,
+      updated_at: now,
+      status: 'queued',
+      namespace: `${task.userId}_${task.companyId}`,
+      priority: task.priority ?? 'normal',
+      max_duration: maxDuration,
+      current_step: 'queued',
+      progress_percent: 0,
+    };
+    const created = (await CREATE_TASK.run(this.redis.command, [buildRegistryTaskKey(task.taskId)], [ttl, ...Object.entries(fields).flat()])) === 1;
+    if (created) {
+      await Promise.all([
+        this.redis.command.sadd(REGISTRY_TASKS_KEY, task.taskId),
+        this.users.addToSet(task.userId, 'active_tasks', task.taskId),
+        this.companies.addToSet(task.companyId, 'active_tasks', task.taskId),
+      ]);
+    }
+    this.log.operation('register_task', { task_id: task.taskId, user_id: task.userId, company_id: task.companyId, created });
+    return { registered: true, created, record: (await this.get(task.taskId)) as TaskRecord };
+  }
+
+  /** Returns false when the task does not exist or has already ended. Ending a task frees its slot. */
+  async updateProgress(taskId: string, progress: TaskProgress): Promise<boolean> {
+    const pairs: Array<string | number> = ['status', progress.status, 'updated_at', new Date().toISOString()];
+    if (progress.progressPercent !== undefined) pairs.push('progress_percent', progress.progressPercent);
+    if (progress.currentStep !== undefined) pairs.push('current_step', progress.currentStep);
+    if (progress.workerId !== undefined) pairs.push('worker_id', progress.workerId);
+    if (progress.result !== undefined) pairs.push('result', JSON.stringify(progress.result));
+    if (progress.error !== undefined) pairs.push('error', progress.error);
+    const previous = (await UPDATE_TASK.run(this.redis.command, [buildRegistryTaskKey(taskId)], [TERMINAL_TASK_STATUSES.join(','), ...pairs])) as
+      | [string, string, string]
+      | null;
+    if (!previous) return false;
+    if (isTerminalStatus(progress.status)) {
+      const [, userId, companyId] = previous;
+      await Promise.all([
+        this.quotas.releaseTaskSlot(companyId, userId, taskId),
+        this.users.moveTaskToHistory(userId, taskId),
+        this.companies.removeFromSet(companyId, 'active_tasks', taskId),
+      ]);
+    }
+    this.log.operation('update_task_progress', { task_id: taskId, status: progress.status, progress: progress.progressPercent });
+    return true;
+  }
+
+  async get(taskId: string): Promise<TaskRecord | null> {
+    const fields = await this.redis.command.hgetall(buildRegistryTaskKey(taskId));
+    if (!fields['task_id']) return null;
+    return {
+      task_info: {
+        task_id: fields['task_id'],
+        task_type: fields['task_type'] ?? '',
+        user_id: fields['user_id'] ?? '',
+        company_id: fields['company_id'] ?? '',
+        created_at: fields['created_at'] ?? '',
+        status: fields['status'] ?? 'queued',
+      },
+      isolation: { namespace: fields['namespace'] ?? '', priority: fields['priority'] ?? 'normal', max_duration: Number(fields['max_duration'] ?? 3600) },
+      progress: {
+        current_step: fields['current_step'] ?? '',
+        progress_percent: Number(fields['progress_percent'] ?? 0),
+        estimated_completion: fields['estimated_completion'] ?? null,
+      },
+      resources: { worker_id: fields['worker_id'] ?? null, memory_usage: fields['memory_usage'] ?? null, cpu_usage: fields['cpu_usage'] ?? null },
+      ...(fields['result'] !== undefined ? { result: JSON.parse(fields['result']) } : {}),
+      ...(fields['error'] !== undefined ? { error: fields['error'] } : {}),
+      updated_at: fields['updated_at'],
+    };
+  }
+}
