@@ -74,7 +74,7 @@ describe('logs of a call', () => {
       },
     });
     const logger = new NestJsonLogger(createJsonLogger({ app: 'rpc-gateway', level: 'debug', destination }));
-    const gateway = await startGateway(testConfig(), { extraHandlers: [TestRpcHandler], logger });
+    const gateway = await startGateway(testConfig({ LOG_LEVEL: 'debug' }), { extraHandlers: [TestRpcHandler], logger });
     try {
       await postRpc(gateway.url, { method: 'TEST.fail', user_id: 'log-user', trace_id: 'log-trace-1' });
       await postRpc(gateway.url, { method: 'TEST.echo', args: ['x'], user_id: 'log-user', trace_id: 'log-trace-2' });

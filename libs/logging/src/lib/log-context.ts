@@ -18,4 +18,9 @@ export const LogContext = {
   current(): LogFields {
     return storage.getStore() ?? {};
   },
+  /** Adds fields to the context of the current call (no-op outside one). Cheaper than a nested run. */
+  assign(fields: LogFields): void {
+    const store = storage.getStore();
+    if (store) Object.assign(store, fields);
+  },
 };

@@ -23,9 +23,10 @@ return granted
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 interface LocalAllowance {
-  window: number;
   remaining: number;
   exhausted: boolean;
+  /** The reservation in flight, shared by every call of this caller that finds nothing left. */
+  reserving?: Promise<void>;
 }
 
 /**
@@ -50,25 +51,29 @@ export class RateLimiter {
       this.allowances.clear();
       this.currentWindow = window;
     }
-    const retryAfterMs = (window + 1) * WINDOW_MS - now;
     let allowance = this.allowances.get(scope);
     if (!allowance) {
-      allowance = { window, remaining: 0, exhausted: false };
+      allowance = { remaining: 0, exhausted: false };
       this.allowances.set(scope, allowance);
     }
-    if (allowance.remaining > 0) {
-      allowance.remaining -= 1;
-      return { allowed: true };
+    for (;;) {
+      if (allowance.remaining > 0) {
+        allowance.remaining -= 1;
+        return { allowed: true };
+      }
+      if (allowance.exhausted) return { allowed: false, retryAfterMs: (window + 1) * WINDOW_MS - Date.now() };
+      allowance.reserving ??= this.reserve(scope, window, allowance).finally(() => {
+        if (allowance) allowance.reserving = undefined;
+      });
+      await allowance.reserving;
     }
-    if (allowance.exhausted) return { allowed: false, retryAfterMs };
+  }
+
+  private async reserve(scope: string, window: number, allowance: LocalAllowance): Promise<void> {
     const limit = this.config.RPC_RATE_LIMIT_PER_MINUTE;
     const batch = Math.min(this.config.RPC_RATE_LIMIT_BATCH, limit);
     const granted = Number(await RESERVE.run(this.redis.command, [buildRateLimitKey(scope, window)], [batch, limit, WINDOW_MS * 2]));
-    if (granted <= 0) {
-      allowance.exhausted = true;
-      return { allowed: false, retryAfterMs };
-    }
-    allowance.remaining = granted - 1;
-    return { allowed: true };
+    if (granted <= 0) allowance.exhausted = true;
+    else allowance.remaining += granted;
   }
 }

@@ -34,6 +34,9 @@ const SERVICE_SCOPE = '_service';
 export class RpcDispatcher implements OnApplicationShutdown {
   private readonly logger = new Logger('Rpc');
   private readonly background = new Set<Promise<void>>();
+  // Building a log line costs even when the level drops it: decide once.
+  private readonly debugLogs: boolean;
+  private readonly infoLogs: boolean;
 
   constructor(
     private readonly config: AppConfig,
@@ -43,7 +46,10 @@ export class RpcDispatcher implements OnApplicationShutdown {
     private readonly metrics: MetricsService,
     private readonly redis: RedisConnections,
     private readonly serviceToken: ServiceToken,
-  ) {}
+  ) {
+    this.debugLogs = ['debug', 'trace'].includes(config.LOG_LEVEL);
+    this.infoLogs = this.debugLogs || config.LOG_LEVEL === 'info';
+  }
 
   async handle(call: IncomingCall): Promise<RpcAnswer> {
     const traceId = traceIdOf(call.body) ?? randomUUID();
@@ -59,12 +65,10 @@ export class RpcDispatcher implements OnApplicationShutdown {
           throw RpcError.invalidArgs('the request body must be JSON (Content-Type: application/json)');
         }
         request = parseEnvelope(call.body, this.config.RPC_MAX_TIMEOUT_MS);
-        const parsed = request;
-        answer = await LogContext.run({ user_id: parsed.user_id, method: parsed.method }, async () => {
-          const registered = this.registry.find(parsed.method);
-          if (registered) methodLabel = registered.fullName;
-          return this.dispatch(parsed, registered, traceId, headers);
-        });
+        LogContext.assign({ user_id: request.user_id, method: request.method });
+        const registered = this.registry.find(request.method);
+        if (registered) methodLabel = registered.fullName;
+        answer = await this.dispatch(request, registered, traceId, headers);
       } catch (error) {
         answer = this.failure(error, traceId, headers);
       }
@@ -83,7 +87,7 @@ export class RpcDispatcher implements OnApplicationShutdown {
   }
 
   private async dispatch(request: RpcRequest, registered: RegisteredMethod | undefined, traceId: string, headers: Record<string, string>): Promise<RpcAnswer> {
-    this.logger.debug({ event: 'rpc_call', method: request.method, session_id: request.session_id });
+    if (this.debugLogs) this.logger.debug({ event: 'rpc_call', method: request.method, session_id: request.session_id });
     const scope = request.user_id ?? SERVICE_SCOPE;
     const decision = await this.rateLimiter.consume(scope).catch((error: unknown) => {
       // Rate limiting protects; it must not take the gateway down with Redis.
@@ -180,14 +184,13 @@ export class RpcDispatcher implements OnApplicationShutdown {
     const code = answer.status < 300 ? 'ok' : errorCodeOf(answer.body);
     this.metrics.rpcDuration.observe({ method: methodLabel, code }, seconds);
     const durationMs = Math.round(seconds * 1e6) / 1e3;
-    LogContext.run({ user_id: request?.user_id }, () => {
-      if (code === 'ok') {
-        this.logger.log({ event: 'rpc_ok', method: methodLabel, status: answer.status, duration_ms: durationMs });
-        return;
-      }
-      this.metrics.rpcErrors.inc({ namespace: methodLabel === 'unknown' ? 'unknown' : methodLabel.split('.')[0], code });
-      this.logger.warn({ event: 'rpc_error', method: methodLabel, requested: request?.method?.slice(0, 200), status: answer.status, code, duration_ms: durationMs });
-    });
+    if (request?.user_id) LogContext.assign({ user_id: request.user_id });
+    if (code === 'ok') {
+      if (this.infoLogs) this.logger.log({ event: 'rpc_ok', method: methodLabel, status: answer.status, duration_ms: durationMs });
+      return;
+    }
+    this.metrics.rpcErrors.inc({ namespace: methodLabel === 'unknown' ? 'unknown' : methodLabel.split('.')[0], code });
+    this.logger.warn({ event: 'rpc_error', method: methodLabel, requested: request?.method?.slice(0, 200), status: answer.status, code, duration_ms: durationMs });
   }
 }
 

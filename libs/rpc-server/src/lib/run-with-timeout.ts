@@ -7,10 +7,12 @@ export class CallTimeoutError extends Error {
 
 /**
  * Runs `work` with an AbortSignal that fires after `timeoutMs`; rejects with CallTimeoutError at
- * that moment even if the work ignores the signal.
+ * that moment even if the work ignores the signal. Work that answers synchronously needs no timer.
  */
 export async function runWithTimeout<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
   const controller = new AbortController();
+  const outcome = work(controller.signal);
+  if (!(outcome instanceof Promise)) return outcome;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -20,7 +22,7 @@ export async function runWithTimeout<T>(timeoutMs: number, work: (signal: AbortS
     }, timeoutMs);
   });
   try {
-    return await Promise.race([Promise.resolve().then(() => work(controller.signal)), expired]);
+    return await Promise.race([outcome, expired]);
   } finally {
     clearTimeout(timer);
   }

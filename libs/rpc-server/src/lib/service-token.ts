@@ -1,31 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
+import { timingSafeEqual } from 'node:crypto';
 
 /** Checks the caller's `Authorization: Bearer <LISTENERS_SERVICE_TOKEN>` in constant time. */
 @Injectable()
 export class ServiceToken {
-  private readonly expected: Buffer;
-  private readonly configured: boolean;
+  private readonly expectedHeader?: Buffer;
+  private readonly expectedToken?: Buffer;
 
   constructor(config: AppConfig) {
-    this.configured = Boolean(config.LISTENERS_SERVICE_TOKEN);
-    this.expected = digest(config.LISTENERS_SERVICE_TOKEN ?? randomUUID());
+    if (config.LISTENERS_SERVICE_TOKEN) {
+      this.expectedHeader = Buffer.from(`Bearer ${config.LISTENERS_SERVICE_TOKEN}`);
+      this.expectedToken = Buffer.from(config.LISTENERS_SERVICE_TOKEN);
+    }
   }
 
   /** `authorization` is the header value (`Bearer …`). */
   verifyHeader(authorization: string | undefined): boolean {
-    if (!authorization || !authorization.startsWith('Bearer ')) return false;
-    return this.verifyToken(authorization.slice('Bearer '.length));
+    return matches(authorization, this.expectedHeader);
   }
 
   verifyToken(token: string | undefined): boolean {
-    if (!this.configured || !token) return false;
-    // Fixed-length digests: the comparison takes the same time whatever the input's length.
-    return timingSafeEqual(digest(token), this.expected);
+    return matches(token, this.expectedToken);
   }
+}
+
+/** Constant time in the content; only a wrong length (which says nothing of the token) returns early. */
+function matches(given: string | undefined, expected: Buffer | undefined): boolean {
+  if (!given || !expected) return false;
+  const candidate = Buffer.from(given);
+  return candidate.length === expected.length && timingSafeEqual(candidate, expected);
 }
