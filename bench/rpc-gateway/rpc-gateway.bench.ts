@@ -19,6 +19,8 @@ const BASELINE = 'bare-fastify';
 const USER = 'bench-user';
 const PING_BODY = JSON.stringify({ method: 'SYSTEM.ping', user_id: USER });
 const REPLAY_BODY = JSON.stringify({ method: 'EVENTS.replay', args: [USER], user_id: USER });
+const REGISTER_BODY = JSON.stringify({ method: 'REGISTRY.register_user', args: [USER, 'bench-session', '/bench'], user_id: USER });
+const HEARTBEAT_BODY = JSON.stringify({ method: 'REGISTRY.heartbeat', args: [USER, 'bench-session'], user_id: USER });
 const GATEWAY_LOG_LEVEL = 'warn';
 
 interface Server {
@@ -29,7 +31,7 @@ interface Server {
 /** A server process and the calls measured against it, one after another. */
 interface ServerPlan {
   start(): Promise<Server>;
-  targets: Array<{ name: string; body: string; expect: RegExp }>;
+  targets: Array<{ name: string; body: string; expect: RegExp; setupBody?: string }>;
 }
 
 interface RedisBenchmark {
@@ -151,6 +153,8 @@ async function runRpcGatewayBench(): Promise<boolean> {
       targets: [
         { name: 'gateway SYSTEM.ping', body: PING_BODY, expect: /"ok":true.*"pong":true/ },
         { name: 'gateway EVENTS.replay', body: REPLAY_BODY, expect: /"ok":true/ },
+        // The registry's hot call: a Lua refresh of registry:user:{uid} and a presence ZADD (pipelined).
+        { name: 'gateway REGISTRY.heartbeat', body: HEARTBEAT_BODY, expect: /"ok":true.*"success":true/, setupBody: REGISTER_BODY },
       ],
     },
   ];
@@ -160,6 +164,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
       const server = await plan.start();
       try {
         for (const target of plan.targets) {
+          if (target.setupBody) await preflight(requestFor(server, target.setupBody, token), /"ok":true/);
           const request = requestFor(server, target.body, token);
           await preflight(request, target.expect);
           say(`loading ${target.name}…`);
@@ -215,6 +220,6 @@ async function runRpcGatewayBench(): Promise<boolean> {
 export const rpcGatewayBench: Bench = {
   name: 'rpc',
   aliases: ['rpc-gateway'],
-  description: 'POST /rpc: bare Fastify vs Nest+Redis SET/GET vs the real gateway (SYSTEM.ping, EVENTS.replay), plus raw redis-benchmark',
+  description: 'POST /rpc: bare Fastify vs Nest+Redis SET/GET vs the real gateway (SYSTEM.ping, EVENTS.replay, REGISTRY.heartbeat), plus raw redis-benchmark',
   run: runRpcGatewayBench,
 };

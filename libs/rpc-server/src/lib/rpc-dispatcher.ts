@@ -162,7 +162,14 @@ export class RpcDispatcher implements OnApplicationShutdown {
     headers: Record<string, string>,
   ): Promise<RpcAnswer> {
     try {
-      const data = await runWithTimeout(timeoutMs, (signal) => registered.invoke(params, { ...context, signal }));
+      const data = await runWithTimeout(timeoutMs, (abort) =>
+        registered.invoke(params, {
+          ...context,
+          get signal() {
+            return abort.signal;
+          },
+        }),
+      );
       return answerWithData(200, data, headers);
     } catch (error) {
       return this.failure(error, context.trace_id, headers);

@@ -5,19 +5,38 @@ export class CallTimeoutError extends Error {
   }
 }
 
+/** An AbortSignal made only when a handler asks for it (most never do; making one costs on the hot path). */
+export class LazyAbort {
+  private controller?: AbortController;
+  private reason?: unknown;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason !== undefined) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
 /**
  * Runs `work` with an AbortSignal that fires after `timeoutMs`; rejects with CallTimeoutError at
  * that moment even if the work ignores the signal. Work that answers synchronously needs no timer.
  */
-export async function runWithTimeout<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
-  const controller = new AbortController();
-  const outcome = work(controller.signal);
+export async function runWithTimeout<T>(timeoutMs: number, work: (abort: LazyAbort) => Promise<T> | T): Promise<T> {
+  const abort = new LazyAbort();
+  const outcome = work(abort);
   if (!(outcome instanceof Promise)) return outcome;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const error = new CallTimeoutError(timeoutMs);
-      controller.abort(error);
+      abort.abort(error);
       reject(error);
     }, timeoutMs);
   });
