@@ -25,6 +25,15 @@ return 1
 `,
 );
 
+/** Takes back a presence score written for a user that turned out not to be registered. */
+const WITHDRAW_PRESENCE = new RedisScript(
+  'legacy_withdraw_presence',
+  `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
+`,
+);
+
 /** Deletes the user's record only if it still belongs to this session (a newer login wins). */
 const UNREGISTER_SESSION = new RedisScript(
   'legacy_unregister_session',
@@ -92,14 +101,15 @@ export class PresenceRegistry {
   async heartbeat(userId: string, sessionId?: string): Promise<HeartbeatResult> {
     const now = new Date();
     const nowIso = now.toISOString();
-    // One round trip in the common case: the presence score is only updated (XX) for a user already present.
-    const [refreshed, rescored] = await Promise.all([
+    // One round trip: the record refresh and the presence score go together; the score is taken
+    // back in the rare case the user turns out not to be registered.
+    const [refreshed] = await Promise.all([
       HEARTBEAT.run(this.redis.command, [buildRegistryUserKey(userId)], [nowIso, RedisTTL.REGISTRY_USER]),
-      this.redis.command.zadd(REGISTRY_PRESENCE_KEY, 'XX', 'CH', now.getTime(), userId),
+      this.redis.command.zadd(REGISTRY_PRESENCE_KEY, 'GT', now.getTime(), userId),
     ]);
     const success = refreshed === 1;
+    if (!success) await WITHDRAW_PRESENCE.run(this.redis.command, [REGISTRY_PRESENCE_KEY], [userId, String(now.getTime())]);
     if (success) {
-      if (rescored === 0) await this.redis.command.zadd(REGISTRY_PRESENCE_KEY, now.getTime(), userId);
       if (this.config.UNIFIED_REGISTRY_ENABLED) {
         await this.unified.updateUserHeartbeat(userId).catch((error: unknown) => {
           this.log.warn('unified_write_failed', { operation: 'heartbeat', user_id: userId, error: (error as Error).message });
