@@ -21,7 +21,8 @@ step lint npx eslint apps libs tools bench --max-warnings=0 --no-error-on-unmatc
 mkdir -p tmp
 results=tmp/jest-results.json
 rm -f "$results"
-step tests npx jest --ci --json --outputFile="$results" "$@"
+# --forceExit: SDK clients (gRPC channels of firebase-admin) may keep timers alive after their tests end.
+step tests npx jest --ci --forceExit --maxWorkers=2 --json --outputFile="$results" "$@"
 
 node - "$results" "${failed_steps[*]:-}" <<'NODE'
 const fs = require('fs');
