@@ -8,6 +8,7 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      additionalEntryPoints: [{ entryName: 'analysis.thread', entryPath: './src/queues/computation/analysis.thread.ts' }],
       tsConfig: './tsconfig.json',
       optimization: false,
       outputHashing: 'none',

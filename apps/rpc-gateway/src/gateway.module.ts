@@ -8,9 +8,11 @@ import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
 import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
+import { TasksModule } from '@suite/tasks';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
+import { TaskRpcHandler } from './handlers/task.rpc-handler';
 import { UnifiedRegistryRpcHandler } from './handlers/unified-registry.rpc-handler';
 import { SystemRpcHandler } from './handlers/system.rpc-handler';
 import { HealthController } from './health/health.controller';
@@ -22,7 +24,7 @@ import { MetricsController } from './operations/metrics.controller';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler];
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler];
 
 @Module({})
 export class GatewayModule {
@@ -43,6 +45,7 @@ export class GatewayModule {
         FirebaseModule,
         EventsModule,
         RegistryModule,
+        TasksModule,
         LivenessModule.forApp('rpc-gateway'),
         RpcServerModule,
       ],

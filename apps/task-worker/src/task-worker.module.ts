@@ -1,14 +1,31 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@suite/config';
+import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
 import { RedisModule } from '@suite/redis';
+import { TasksModule } from '@suite/tasks';
+import { QueueWorkers } from './processing/queue-workers';
+import { TaskJobRunner } from './processing/task-job-runner';
+import { TASK_PROCESSORS, TaskProcessor } from './processing/task-processor';
+import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
+import { DocumentAnalysisProcessor } from './queues/computation/document-analysis.processor';
+import { NoopProcessor } from './queues/default/noop.processor';
+
+const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor];
 
 @Module({})
 export class TaskWorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: TaskWorkerModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, LivenessModule.forApp('task-worker')],
+      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LivenessModule.forApp('task-worker')],
+      providers: [
+        AnalysisThreadPool,
+        ...PROCESSORS,
+        { provide: TASK_PROCESSORS, inject: PROCESSORS, useFactory: (...processors: TaskProcessor[]) => processors },
+        TaskJobRunner,
+        QueueWorkers,
+      ],
     };
   }
 }

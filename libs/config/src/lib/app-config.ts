@@ -134,6 +134,25 @@ export class AppConfig {
   @EnvInteger() @IsInt() @Min(1) @Max(1000)
   WORKER_CONCURRENCY = 10;
 
+  /** A job's lock lasts this long and is renewed while the job runs; a dead worker's jobs are taken over after it. */
+  @EnvInteger() @IsInt() @Min(500)
+  WORKER_LOCK_DURATION_MS = 30_000;
+
+  /** How often workers look for jobs whose worker died (stalled jobs). */
+  @EnvInteger() @IsInt() @Min(500)
+  WORKER_STALLED_INTERVAL_MS = 30_000;
+
+  /** Worker threads for CPU-heavy processing (document analysis), so the event loop keeps renewing locks. */
+  @EnvInteger() @IsInt() @Min(1) @Max(64)
+  WORKER_CPU_THREADS = 1;
+
+  /** Attempts of a job that fails with a transient error (exponential backoff from TASK_RETRY_DELAY_MS). */
+  @EnvInteger() @IsInt() @Min(1) @Max(20)
+  TASK_ATTEMPTS = 3;
+
+  @EnvInteger() @IsInt() @Min(10)
+  TASK_RETRY_DELAY_MS = 1000;
+
   /** How long a draining instance waits for in-flight work after SIGTERM before it closes anyway. */
   @EnvInteger() @IsInt() @Min(0)
   SHUTDOWN_GRACE_MS = 25_000;

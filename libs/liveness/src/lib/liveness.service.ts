@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { RedisConnections } from '@suite/redis';
 import { INSTANCES_KEY } from '@suite/redis-namespaces';
@@ -27,7 +27,7 @@ export interface LiveInstance {
  * A wedged event loop or a lost Redis stops the beats, so the health check fails and ECS replaces it.
  */
 @Injectable()
-export class LivenessService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LivenessService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Liveness');
   private timer?: NodeJS.Timeout;
   private readonly startedAt = new Date().toISOString();
@@ -48,7 +48,7 @@ export class LivenessService implements OnApplicationBootstrap, OnApplicationShu
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await rm(this.file, { force: true });
     await this.redis.command.zrem(INSTANCES_KEY, this.member()).catch(() => undefined);

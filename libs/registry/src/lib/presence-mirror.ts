@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, BeforeApplicationShutdown } from '@nestjs/common';
 import { Firestore, FIRESTORE } from '@suite/firebase';
 import { PRESENCE_WINDOW_SECONDS } from '@suite/redis-namespaces';
 import { RegistryLog } from './registry-log';
@@ -22,7 +22,7 @@ const SHUTDOWN_WAIT_MS = 5000;
  * slows the Redis call. Status changes are always written; heartbeats at most every 30 s a user.
  */
 @Injectable()
-export class PresenceMirror implements OnApplicationShutdown {
+export class PresenceMirror implements BeforeApplicationShutdown {
   private readonly pending = new Set<Promise<void>>();
   private readonly lastHeartbeatWrite = new Map<string, number>();
 
@@ -57,7 +57,7 @@ export class PresenceMirror implements OnApplicationShutdown {
     clearTimeout(timer);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.flush(SHUTDOWN_WAIT_MS);
   }
 

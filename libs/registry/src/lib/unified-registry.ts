@@ -154,6 +154,15 @@ export class UnifiedRegistry {
     await this.redis.command.multi().sadd(key, member).expire(key, RedisTTL.REGISTRY_UNIFIED).exec();
   }
 
+  /** Ids of the user's active tasks and task history. */
+  async taskIds(userId: string): Promise<string[]> {
+    const [active, history] = await Promise.all([
+      this.redis.command.smembers(buildRegistryUnifiedSetKey(userId, 'active_tasks')),
+      this.redis.command.smembers(buildRegistryUnifiedSetKey(userId, 'task_history')),
+    ]);
+    return [...new Set([...active, ...history])];
+  }
+
   async moveTaskToHistory(userId: string, taskId: string): Promise<void> {
     await this.redis.command.srem(buildRegistryUnifiedSetKey(userId, 'active_tasks'), taskId);
     await this.addToSet(userId, 'task_history', taskId);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { LogContext } from '@suite/logging';
 import { MetricsService } from '@suite/metrics';
@@ -31,7 +31,7 @@ const SERVICE_SCOPE = '_service';
  * and validation, idempotency, timeout, reply_to, and the `{ok, …}` answer with its HTTP status.
  */
 @Injectable()
-export class RpcDispatcher implements OnApplicationShutdown {
+export class RpcDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Rpc');
   private readonly background = new Set<Promise<void>>();
   // Building a log line costs even when the level drops it: decide once.
@@ -82,7 +82,7 @@ export class RpcDispatcher implements OnApplicationShutdown {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.drain();
   }
 

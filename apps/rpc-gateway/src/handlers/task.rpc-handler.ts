@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DocumentAnalysisPayload, taskIdFor } from '@suite/job-contracts';
+import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
+import { TaskService, TaskStatus } from '@suite/tasks';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+const ID = [1, 256] as const;
+
+export class StartDocumentAnalysisParams {
+  @IsString() @Length(...ID) user_id!: string;
+  @IsObject() document_data!: DocumentAnalysisPayload['document_data'];
+  @IsString() @Length(1, 200) @Matches(/^[\w.:-]+$/, { message: 'job_id may hold letters, digits, _ . : -' }) job_id!: string;
+  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(86_400) max_duration?: number;
+}
+
+export class TaskParams {
+  @IsString() @Length(...ID) task_id!: string;
+}
+
+export class ListTasksParams {
+  @IsString() @Length(...ID) user_id!: string;
+  @IsOptional() @IsIn(['queued', 'running', 'completed', 'failed', 'cancelled']) status?: string;
+}
+
+/** Company of a task started without one: the user's own space, as the seeds' single-company callers expect. */
+const DEFAULT_COMPANY = (userId: string) => `user_${userId}`;
+
+/** `TASK.*` (seeds 000/001): background work on the queues; FEATURE_DISABLED until UNIFIED_REGISTRY_ENABLED=true. */
+@RpcNamespace('TASK', { enabledBy: 'UNIFIED_REGISTRY_ENABLED', description: 'Background tasks' })
+@Injectable()
+export class TaskRpcHandler {
+  constructor(private readonly tasks: TaskService) {}
+
+  @RpcMethod('start_document_analysis', { params: ['user_id', 'document_data', 'job_id', 'company_id', 'max_duration'], dto: StartDocumentAnalysisParams })
+  async startDocumentAnalysis(params: StartDocumentAnalysisParams) {
+    const outcome = await this.tasks.start<DocumentAnalysisPayload>({
+      type: 'document_analysis',
+      taskId: taskIdFor('document_analysis', params.job_id),
+      userId: params.user_id,
+      companyId: params.company_id ?? DEFAULT_COMPANY(params.user_id),
+      payload: { document_data: params.document_data, job_id: params.job_id },
+      maxDurationS: params.max_duration,
+    });
+    if (!outcome.started) throw new RpcError('QUOTA_EXCEEDED', `${outcome.quota} (${outcome.limit}) reached`, outcome.retry_after_ms);
+    return { success: true, task_id: outcome.task_id, celery_task_id: outcome.job_id, status: outcome.status };
+  }
+
+  @RpcMethod('get_task_status', { params: ['task_id'], dto: TaskParams })
+  async getTaskStatus(params: TaskParams): Promise<TaskStatus> {
+    const status = await this.tasks.status(params.task_id);
+    if (!status) throw RpcError.notFound(`task ${params.task_id}`);
+    return status;
+  }
+
+  @RpcMethod('cancel_task', { params: ['task_id'], dto: TaskParams })
+  async cancelTask(params: TaskParams) {
+    const outcome = await this.tasks.cancel(params.task_id);
+    if (!outcome) throw RpcError.notFound(`task ${params.task_id}`);
+    return outcome;
+  }
+
+  @RpcMethod('list_user_tasks', { params: ['user_id', 'status'], dto: ListTasksParams })
+  listUserTasks(params: ListTasksParams): Promise<TaskStatus[]> {
+    return this.tasks.listUserTasks(params.user_id, params.status);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@suite/config';
+import { TaskJobData } from '@suite/job-contracts';
+import { TaskQueues } from '@suite/queues';
+import { Worker } from 'bullmq';
+import { TaskJobRunner } from './task-job-runner';
+
+/**
+ * One BullMQ worker per queue this instance serves (WORKER_QUEUES, WORKER_CONCURRENCY). They start
+ * once the app is up (Redis answered), and on shutdown stop taking jobs, let the running ones
+ * finish within SHUTDOWN_GRACE_MS, then close; a job still running then is left to the stalled-job
+ * recovery of another worker. Draining happens before any module closes its Redis connections.
+ */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('QueueWorkers');
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly queues: TaskQueues,
+    private readonly runner: TaskJobRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const queue of this.config.WORKER_QUEUES) {
+      const worker = new Worker<TaskJobData>(queue, (job) => this.runner.run(job), {
+        ...this.queues.options(),
+        concurrency: this.config.WORKER_CONCURRENCY,
+        lockDuration: this.config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: this.config.WORKER_STALLED_INTERVAL_MS,
+        maxStalledCount: 2,
+      });
+      worker.on('error', (error) => this.logger.warn({ event: 'worker_error', queue, error: error.message }));
+      worker.on('stalled', (jobId) => this.logger.warn({ event: 'job_stalled', queue, job_id: jobId }));
+      this.workers.push(worker);
+    }
+    this.logger.log({ event: 'workers_started', queues: this.config.WORKER_QUEUES, concurrency: this.config.WORKER_CONCURRENCY });
+  }
+
+  get activeWorkers(): number {
+    return this.workers.length;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const graceful = Promise.all(this.workers.map((worker) => worker.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), this.config.SHUTDOWN_GRACE_MS)));
+    const outcome = await Promise.race([graceful.then(() => 'drained' as const), expired]);
+    clearTimeout(timer);
+    if (outcome === 'expired') {
+      this.logger.warn({ event: 'drain_timeout', grace_ms: this.config.SHUTDOWN_GRACE_MS });
+      await Promise.all(this.workers.map((worker) => worker.close(true)));
+    } else {
+      this.logger.log({ event: 'workers_drained' });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TaskJobData } from '@suite/job-contracts';
+import { InstanceIdentity } from '@suite/liveness';
+import { LogContext } from '@suite/logging';
+import { TaskRegistry } from '@suite/registry';
+import { InvalidTaskInputError, TaskCancelledError, TaskDurationExceededError, TaskProgressReporter } from '@suite/tasks';
+import { Job, UnrecoverableError } from 'bullmq';
+import { TASK_PROCESSORS, TaskProcessor } from './task-processor';
+
+/**
+ * Runs one task job around its processor: skips work already done (a job re-run after its worker
+ * died), reports start, progress, completion and failure, enforces max_duration, stops a cancelled
+ * task at its next step, and tells BullMQ which failures are worth a retry.
+ */
+@Injectable()
+export class TaskJobRunner {
+  private readonly logger = new Logger('TaskJobRunner');
+  private readonly processors: Map<string, TaskProcessor>;
+
+  constructor(
+    @Inject(TASK_PROCESSORS) processors: TaskProcessor[],
+    private readonly registry: TaskRegistry,
+    private readonly reporter: TaskProgressReporter,
+    private readonly identity: InstanceIdentity,
+  ) {
+    this.processors = new Map(processors.map((processor) => [processor.type, processor]));
+  }
+
+  run(job: Job<TaskJobData>): Promise<unknown> {
+    return LogContext.run({ trace_id: job.data.trace_id, user_id: job.data.user_id, job_id: job.data.task_id }, () => this.runInContext(job));
+  }
+
+  private async runInContext(job: Job<TaskJobData>): Promise<unknown> {
+    const data = job.data;
+    const processor = this.processors.get(job.name);
+    if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
+    const record = await this.registry.get(data.task_id);
+    if (!record) throw new UnrecoverableError(`task ${data.task_id} is not registered (expired or never started)`);
+    const status = record.task_info.status;
+    if (status === 'completed') return record.result; // already done by a worker that died before acknowledging
+    if (status === 'cancelled' || status === 'failed') return { skipped: status };
+
+    const remainingMs = data.started_at + data.max_duration * 1000 - Date.now();
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (remainingMs <= 0) throw new TaskDurationExceededError(data.task_id, data.max_duration);
+      const step = (progress: number, currentStep: string, stepData?: unknown) =>
+        this.reporter.report(data, { status: 'running', progress, current_step: currentStep, data: stepData }, this.identity.instanceId);
+      await step(0, 'started', { attempt: job.attemptsMade + 1 });
+      const expired = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          const error = new TaskDurationExceededError(data.task_id, data.max_duration);
+          abort.abort(error);
+          reject(error);
+        }, remainingMs);
+      });
+      const result = await Promise.race([processor.process(data, { step, signal: abort.signal }), expired]);
+      await this.reporter.report(data, { status: 'completed', progress: 100, current_step: 'completed', result, data: result }, this.identity.instanceId);
+      return result;
+    } catch (error) {
+      return this.failed(job, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async failed(job: Job<TaskJobData>, error: unknown): Promise<unknown> {
+    const data = job.data;
+    if (error instanceof TaskCancelledError) {
+      this.logger.log({ event: 'task_cancelled', task_id: data.task_id });
+      return { cancelled: true };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const final = error instanceof TaskDurationExceededError || error instanceof InvalidTaskInputError || error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    this.logger.warn({ event: final ? 'task_failed' : 'task_attempt_failed', task_id: data.task_id, attempt: job.attemptsMade + 1, error: message });
+    if (final) {
+      await this.reporter
+        .report(data, { status: 'failed', progress: 100, current_step: 'failed', error: message, data: { error: message } }, this.identity.instanceId)
+        .catch(() => undefined);
+      throw error instanceof UnrecoverableError ? error : new UnrecoverableError(message);
+    }
+    throw error; // BullMQ retries it with exponential backoff
+  }
+}

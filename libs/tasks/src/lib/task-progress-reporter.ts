@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { EventPublisher } from '@suite/events';
+import { TaskJobData, TaskProgressEvent } from '@suite/job-contracts';
+import { TaskRegistry } from '@suite/registry';
+import { TaskCancelledError } from './task-errors';
+
+export interface ProgressStep {
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  progress: number;
+  current_step: string;
+  data?: unknown;
+  result?: unknown;
+  error?: string;
+}
+
+/**
+ * Writes a task's progress to its registry record and publishes `task.progress_update` on the
+ * user's channel, straight from the worker. A step on a task that was cancelled (or already
+ * ended) throws TaskCancelledError, which is how a running job learns it must stop.
+ */
+@Injectable()
+export class TaskProgressReporter {
+  constructor(
+    private readonly registry: TaskRegistry,
+    private readonly events: EventPublisher,
+  ) {}
+
+  async report(job: TaskJobData, step: ProgressStep, workerId?: string): Promise<void> {
+    const applied = await this.registry.updateProgress(job.task_id, {
+      status: step.status,
+      progressPercent: step.progress,
+      currentStep: step.current_step,
+      workerId,
+      result: step.result,
+      error: step.error,
+    });
+    if (!applied) throw new TaskCancelledError(job.task_id);
+    await this.publish(job, step);
+  }
+
+  /** Publishes without touching the record (e.g. to confirm a cancellation). */
+  async publish(job: Pick<TaskJobData, 'task_id' | 'user_id' | 'trace_id'>, step: ProgressStep): Promise<void> {
+    const payload: TaskProgressEvent = {
+      task_id: job.task_id,
+      status: step.status,
+      progress: step.progress,
+      current_step: step.current_step,
+      ...(step.data !== undefined ? { data: step.data } : {}),
+    };
+    await this.events.publishToUser(job.user_id, 'task.progress_update', payload, { job_id: job.task_id, trace_id: job.trace_id });
+  }
+}
