@@ -22,6 +22,9 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // ESM-only dependencies (of the queue dashboard) compiled to CommonJS for jest's module system;
+  // Node itself loads them natively.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
   globalSetup: path.join(__dirname, 'tools/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'tools/jest/global-teardown.ts'),

@@ -21,6 +21,8 @@ import { EnvelopeExceptionFilter } from './http/envelope-exception.filter';
 import { DebugController } from './operations/debug.controller';
 import { DebugService } from './operations/debug.service';
 import { MetricsController } from './operations/metrics.controller';
+import { QueueDashboard } from './queues/queue-dashboard';
+import { QueueMetrics } from './queues/queue-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
@@ -56,6 +58,8 @@ export class GatewayModule {
         DebugService,
         RpcRoute,
         EventsWebSocket,
+        QueueDashboard,
+        QueueMetrics,
         eventMetrics,
         ...RPC_HANDLERS,
         ...extraHandlers,

@@ -45,6 +45,28 @@ describe('GET /debug and GET /metrics', () => {
     expect(text).toContain('websocket_connections 0');
   });
 
+  it('/queues (the queue dashboard) needs the token, as a bearer or as the Basic password', async () => {
+    const anonymous = await fetch(`${gateway.url}/queues`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Basic');
+    const bearer = await fetch(`${gateway.url}/queues/api/queues`, { headers: { authorization: `Bearer ${TEST_SERVICE_TOKEN}` } });
+    expect(bearer.status).toBe(200);
+    const body = (await bearer.json()) as { queues: Array<{ name: string }> };
+    expect(body.queues.map((queue) => queue.name).sort()).toEqual(['computation', 'default', 'llm', 'maintenance']);
+    const basic = await fetch(`${gateway.url}/queues`, { headers: { authorization: `Basic ${Buffer.from(`ops:${TEST_SERVICE_TOKEN}`).toString('base64')}` } });
+    expect(basic.status).toBe(200);
+    expect(await basic.text()).toContain('<html');
+    const wrong = await fetch(`${gateway.url}/queues`, { headers: { authorization: `Basic ${Buffer.from('ops:wrong-password-123456').toString('base64')}` } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('/metrics exposes queue depths and job durations', async () => {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(text).toMatch(/queue_jobs\{queue="computation",state="waiting"\} \d+/);
+    expect(text).toMatch(/job_duration_seconds_count\{queue="default",outcome="completed"\} \d+/);
+    expect(text).toContain('# TYPE job_duration_seconds histogram');
+  });
+
   it('answers unknown routes in the envelope', async () => {
     const response = await fetch(`${gateway.url}/nope`);
     expect(response.status).toBe(404);

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { QueueName } from '@suite/config';
 import { TaskJobData } from '@suite/job-contracts';
 import { InstanceIdentity } from '@suite/liveness';
 import { LogContext } from '@suite/logging';
+import { JobDurationStats } from '@suite/queues';
 import { TaskRegistry } from '@suite/registry';
 import { InvalidTaskInputError, TaskCancelledError, TaskDurationExceededError, TaskProgressReporter } from '@suite/tasks';
 import { Job, UnrecoverableError } from 'bullmq';
@@ -22,12 +24,24 @@ export class TaskJobRunner {
     private readonly registry: TaskRegistry,
     private readonly reporter: TaskProgressReporter,
     private readonly identity: InstanceIdentity,
+    private readonly durations: JobDurationStats,
   ) {
     this.processors = new Map(processors.map((processor) => [processor.type, processor]));
   }
 
   run(job: Job<TaskJobData>): Promise<unknown> {
-    return LogContext.run({ trace_id: job.data.trace_id, user_id: job.data.user_id, job_id: job.data.task_id }, () => this.runInContext(job));
+    return LogContext.run({ trace_id: job.data.trace_id, user_id: job.data.user_id, job_id: job.data.task_id }, async () => {
+      const started = process.hrtime.bigint();
+      let outcome: 'completed' | 'failed' = 'failed';
+      try {
+        const result = await this.runInContext(job);
+        outcome = 'completed';
+        return result;
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        void this.durations.record(job.queueName as QueueName, outcome, seconds).catch(() => undefined);
+      }
+    });
   }
 
   private async runInContext(job: Job<TaskJobData>): Promise<unknown> {

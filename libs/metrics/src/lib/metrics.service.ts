@@ -8,6 +8,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  private readonly collectors: Array<() => Promise<void>> = [];
+  private readonly textRenderers: Array<() => Promise<string>> = [];
 
   readonly rpcDuration = new Histogram({
     name: 'rpc_request_duration_seconds',
@@ -44,14 +46,6 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly jobDuration = new Histogram({
-    name: 'job_duration_seconds',
-    help: 'Time from a job being processed to its completion or failure',
-    labelNames: ['queue', 'name', 'outcome'] as const,
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
-    registers: [this.registry],
-  });
-
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -61,10 +55,15 @@ export class MetricsService {
     this.collectors.push(collect);
   }
 
-  async render(): Promise<{ contentType: string; body: string }> {
-    await Promise.allSettled(this.collectors.map((collect) => collect()));
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  /** Adds exposition text rendered elsewhere (metrics kept in Redis for a whole fleet). */
+  extraText(render: () => Promise<string>): void {
+    this.textRenderers.push(render);
   }
 
-  private readonly collectors: Array<() => Promise<void>> = [];
+  async render(): Promise<{ contentType: string; body: string }> {
+    await Promise.allSettled(this.collectors.map((collect) => collect()));
+    const extra = await Promise.allSettled(this.textRenderers.map((render) => render()));
+    const texts = extra.filter((result): result is PromiseFulfilledResult<string> => result.status === 'fulfilled').map((result) => result.value);
+    return { contentType: this.registry.contentType, body: [await this.registry.metrics(), ...texts].join('\n') };
+  }
 }

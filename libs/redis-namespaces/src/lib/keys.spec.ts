@@ -26,6 +26,7 @@ describe('redis key builders', () => {
     ['rate limit', keys.buildRateLimitKey('u1', 1700000000), 'ratelimit:{u1}:1700000000'],
     ['workflow lease', keys.buildWorkflowLeaseKey('u1'), 'workflow:lease:u1'],
     ['cron task', keys.buildCronTaskKey('t1'), 'cron:task:t1'],
+    ['job durations', keys.buildJobDurationKey('computation'), 'metrics:job_duration:computation'],
     ['unified user set', keys.buildRegistryUnifiedSetKey('u1', 'active_tasks'), 'registry:unified:u1:active_tasks'],
     ['company users', keys.buildRegistryCompanyUsersKey('c1'), 'registry:company:c1:active_users'],
     ['company set', keys.buildRegistryCompanySetKey('c1', 'llm_conversations'), 'registry:company:c1:llm_conversations'],
