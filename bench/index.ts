@@ -6,8 +6,9 @@
 import type { Bench } from './lib/bench';
 import { say } from './lib/report';
 import { rpcGatewayBench } from './rpc-gateway/rpc-gateway.bench';
+import { tasksBench } from './tasks/tasks.bench';
 
-const BENCHES: Bench[] = [rpcGatewayBench];
+const BENCHES: Bench[] = [rpcGatewayBench, tasksBench];
 
 function find(name: string): Bench | undefined {
   return BENCHES.find((bench) => bench.name === name || bench.aliases?.includes(name));
