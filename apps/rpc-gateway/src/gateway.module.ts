@@ -18,6 +18,7 @@ import { SystemRpcHandler } from './handlers/system.rpc-handler';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { EnvelopeExceptionFilter } from './http/envelope-exception.filter';
+import { HttpDrain } from './http/http-drain';
 import { DebugController } from './operations/debug.controller';
 import { DebugService } from './operations/debug.service';
 import { MetricsController } from './operations/metrics.controller';
@@ -54,6 +55,7 @@ export class GatewayModule {
       controllers: [HealthController, DebugController, MetricsController],
       providers: [
         { provide: APP_FILTER, useClass: EnvelopeExceptionFilter },
+        HttpDrain,
         HealthService,
         DebugService,
         RpcRoute,

@@ -145,6 +145,16 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     }
   });
 
+  it('on shutdown, a call in flight still gets its answer', async () => {
+    const own = await startGateway(testConfig(), { extraHandlers: [TestRpcHandler] });
+    const inFlight = postRpc(own.url, { method: 'TEST.slow', args: [400] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await own.close();
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ ok: true, data: { slept: 400 } });
+  });
+
   it('reply_to with a validation error answers at once, not on the channel', async () => {
     const result = await call({ method: 'TEST.echo', args: [1], reply_to: 'redis:never' });
     expect(result.status).toBe(400);
