@@ -107,6 +107,21 @@ describe('task-worker reliability, with real worker processes', () => {
     await worker.stop();
   }, 60_000);
 
+  it('transient errors are retried with backoff; a task failing every attempt ends failed', async () => {
+    const user = uniqueId('rel');
+    const worker = await startWorker();
+    const recovering = uniqueId('noop');
+    const hopeless = uniqueId('noop');
+    await tasks.start<NoopPayload>({ type: 'noop', taskId: recovering, userId: user, companyId: 'rel-company', payload: { fail_first_attempts: 2 } });
+    await tasks.start<NoopPayload>({ type: 'noop', taskId: hopeless, userId: user, companyId: 'rel-company', payload: { fail_first_attempts: 99 } });
+    await waitFor(async () => (await tasks.status(recovering))?.status === 'completed', 'the third attempt to succeed', 30_000, 100);
+    const attempts = (events.get(recovering) ?? []).filter((event) => event.current_step === 'started').map((event) => (event.data as { attempt: number }).attempt);
+    expect(attempts).toEqual([1, 2, 3]);
+    await waitFor(async () => (await tasks.status(hopeless))?.status === 'failed', 'the last attempt to fail', 30_000, 100);
+    expect(await tasks.status(hopeless)).toMatchObject({ status: 'failed', error: 'transient failure on attempt 3' });
+    await worker.stop();
+  }, 60_000);
+
   it('a task longer than its max_duration is failed', async () => {
     const user = uniqueId('rel');
     const worker = await startWorker();

@@ -69,7 +69,7 @@ export class TaskJobRunner {
           reject(error);
         }, remainingMs);
       });
-      const result = await Promise.race([processor.process(data, { step, signal: abort.signal }), expired]);
+      const result = await Promise.race([processor.process(data, { step, signal: abort.signal, attempt: job.attemptsMade + 1 }), expired]);
       await this.reporter.report(data, { status: 'completed', progress: 100, current_step: 'completed', result, data: result }, this.identity.instanceId);
       return result;
     } catch (error) {

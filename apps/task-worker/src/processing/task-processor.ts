@@ -6,6 +6,8 @@ export interface ProcessingContext {
   step(progress: number, currentStep: string, data?: unknown): Promise<void>;
   /** Aborted when the task exceeds its max_duration or the worker shuts down hard. */
   signal: AbortSignal;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  attempt: number;
 }
 
 /** The processor of one task type: one per queue folder, registered with the worker host. */

@@ -33,6 +33,8 @@ export interface NoopPayload {
   steps?: number;
   /** Pause before each step (ms): a job that takes a while, for drills and tests. */
   step_delay_ms?: number;
+  /** Fail this many first attempts with a transient error: exercises retries, for drills and tests. */
+  fail_first_attempts?: number;
 }
 
 /** The deterministic task id: a repeated start of the same job maps to the same task and job. */
