@@ -1,19 +1,6 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
+const appWebpackConfig = require('../../tools/webpack/app-webpack-config');
 
-module.exports = {
-  output: { path: join(__dirname, '../../dist/apps/task-worker'), clean: true },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      additionalEntryPoints: [{ entryName: 'analysis.thread', entryPath: './src/queues/computation/analysis.thread.ts' }],
-      tsConfig: './tsconfig.json',
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: true,
-      sourceMap: true,
-    }),
-  ],
-};
+module.exports = appWebpackConfig('task-worker', {
+  // Document analysis runs in a worker thread loaded from its own bundle.
+  additionalEntryPoints: [{ entryName: 'analysis.thread', entryPath: './src/queues/computation/analysis.thread.ts' }],
+});
