@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@suite/config';
 import type { EventEnvelope } from '@suite/events';
 import type { NoopPayload, TaskProgressEvent } from '@suite/job-contracts';
@@ -21,6 +22,7 @@ import { spawnBenchScript } from '../lib/processes';
 import { RedisCommandMeter, RedisCommandWindow } from '../lib/redis-commands';
 import { say, writeResults } from '../lib/report';
 import { CompletionTracker, LoopResult, LoopSettings, runClosedLoop } from './closed-loop';
+import { InProcessProfile } from './in-process-profile';
 import { startTaskProducer } from './task-producer';
 
 const BASELINE = 'raw-bullmq';
@@ -96,6 +98,10 @@ function gitRevision(): string | undefined {
   }
 }
 
+function roundOrNull(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value * 10) / 10;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Node with --cpu-prof (refused in NODE_OPTIONS); the profile is written when the process exits. */
@@ -104,6 +110,15 @@ function spawnProfiled(name: string, script: string, environment: Record<string,
     cwd: REPO_ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), ...environment },
   });
+}
+
+/** Stops a worker; with --cpu-prof, says where its profile (written on exit, named after its pid) went. */
+async function stopWorker(worker: ManagedProcess, profileDir: string | undefined): Promise<void> {
+  const pid = worker.child.pid;
+  await worker.stop();
+  if (!profileDir || pid === undefined) return;
+  const file = readdirSync(profileDir).find((name) => name.includes(`.${pid}.`) && name.endsWith('.cpuprofile'));
+  say(`  ${worker.name} profile: ${file ? join(profileDir, file) : 'not written'}`);
 }
 
 async function startRawWorker(environment: Record<string, string>, profileDir: string | undefined): Promise<ManagedProcess> {
@@ -141,6 +156,8 @@ interface Target {
 interface Meters {
   redis: RedisCommandMeter;
   redisPid: number | undefined;
+  /** BENCH_CPU_PROF: where the producer's profile of each measured window goes. */
+  profileDir?: string;
 }
 
 function loopSummary(loop: LoopResult): string {
@@ -160,11 +177,13 @@ async function measureTarget(target: Target, settings: TasksSettings, meters: Me
   say(`${target.name}: measuring ${settings.tasks} jobs, ${settings.inFlight} in flight…`);
   target.beforeMeasuring?.();
   const cpu = new CpuMeter({ [PRODUCER_PROCESS]: process.pid, [WORKER_PROCESS]: target.worker.child.pid, [REDIS_PROCESS]: meters.redisPid });
+  const profile = meters.profileDir ? await InProcessProfile.start(meters.profileDir) : undefined;
   await meters.redis.begin();
   cpu.begin();
   const loop = await runClosedLoop(loopSettings(settings.tasks), target.tracker, (index) => target.idOf(index, 'measured'), (id, index) => target.enqueue(id, index));
   const cpuWindow = cpu.end(loop.completed);
   const redisCommands = await meters.redis.end(loop.completed);
+  if (profile) say(`  producer profile of the measured window: ${await profile.stop(`producer-${target.name.replace(/\W+/g, '-')}`)}`);
   await sleep(DUPLICATE_GRACE_MS); // a second completion of some job would show up by now
   const result: TargetResult = { target: target.name, loop, warmup, duplicates: target.tracker.duplicates, unexpected: target.tracker.unexpected, cpu: cpuWindow, redisCommands };
   say(`  ${loopSummary(loop)}${target.tracker.duplicates ? `; ${target.tracker.duplicates} duplicate completions` : ''}${detailLines(result)}`);
@@ -229,7 +248,7 @@ async function runRaw(settings: TasksSettings, config: AppConfig, redisHost: str
       meters,
     );
   } finally {
-    await worker.stop();
+    await stopWorker(worker, profileDir);
     await events.close().catch(() => undefined);
     await queue.close().catch(() => undefined);
   }
@@ -244,11 +263,12 @@ async function runTasks(
   profileDir: string | undefined,
 ): Promise<TargetResult> {
   const worker = await startTaskWorker(workerEnvironment, profileDir, control);
-  const producer = await startTaskProducer(config);
   const subscriber = new Redis({ host: config.LISTENERS_REDIS_HOST, port: config.LISTENERS_REDIS_PORT, lazyConnect: true });
   const tracker = new CompletionTracker();
+  let producer: INestApplicationContext | undefined;
   let messages = 0;
   try {
+    producer = await startTaskProducer(config);
     const tasks = producer.get(TaskService);
     await producer.get(CompanyQuotasService).set(COMPANY, { max_tasks_per_user: 1_000_000 });
     await subscriber.connect();
@@ -284,9 +304,9 @@ async function runTasks(
     result.heldQuotaSlots = held.reduce((sum, count) => sum + count, 0);
     return result;
   } finally {
-    await worker.stop();
+    await stopWorker(worker, profileDir);
     subscriber.disconnect();
-    await producer.close();
+    await producer?.close();
   }
 }
 
@@ -298,12 +318,20 @@ function usPerJob(result: TargetResult, process: string): number | undefined {
   return result.cpu?.processes[process]?.usPerRequest;
 }
 
-/** The baseline worker's CPU per job over the target's: the throughput ratio if each worker had a core to itself. */
-function workerCpuRatio(result: TargetResult, baseline: TargetResult | undefined): number | undefined {
-  const target = usPerJob(result, WORKER_PROCESS);
-  const base = baseline && usPerJob(baseline, WORKER_PROCESS);
+/** CPU per job of the producer, the worker and Redis together: all of them share the machine's cores. */
+function totalUsPerJob(result: TargetResult): number | undefined {
+  const parts = [PRODUCER_PROCESS, WORKER_PROCESS, REDIS_PROCESS].map((name) => usPerJob(result, name));
+  return parts.every((part) => part !== undefined) ? parts.reduce((sum: number, part) => sum + (part as number), 0) : undefined;
+}
+
+/** The baseline's CPU per job over the target's (whole bench, or worker only): the throughput ratio if CPU were the only limit. */
+function cpuRatio(result: TargetResult, baseline: TargetResult | undefined, of: (result: TargetResult) => number | undefined): number | undefined {
+  const target = of(result);
+  const base = baseline && of(baseline);
   return target && base ? (100 * base) / target : undefined;
 }
+
+const workerUs = (result: TargetResult) => usPerJob(result, WORKER_PROCESS);
 
 function formatTable(rows: TargetResult[]): string {
   const baseline = rows.find((row) => row.target === BASELINE);
@@ -316,10 +344,12 @@ function formatTable(rows: TargetResult[]): string {
     ['p50 ms', 9, (row) => ms(row.loop.latencyP50Ms)],
     ['p99 ms', 9, (row) => ms(row.loop.latencyP99Ms)],
     [`vs ${BASELINE}`, 15, (row) => percent(ratio(row, baseline))],
-    ['by worker CPU', 15, (row) => percent(workerCpuRatio(row, baseline))],
-    ['worker us/task', 16, (row) => cpu(row, WORKER_PROCESS)],
-    ['producer us/task', 18, (row) => cpu(row, PRODUCER_PROCESS)],
-    ['redis us/task', 15, (row) => cpu(row, REDIS_PROCESS)],
+    ['by CPU/task', 13, (row) => percent(cpuRatio(row, baseline, totalUsPerJob))],
+    ['by worker CPU', 15, (row) => percent(cpuRatio(row, baseline, workerUs))],
+    ['CPU us/task', 13, (row) => String(totalUsPerJob(row) ?? '-')],
+    ['worker', 8, (row) => cpu(row, WORKER_PROCESS)],
+    ['producer', 10, (row) => cpu(row, PRODUCER_PROCESS)],
+    ['redis', 7, (row) => cpu(row, REDIS_PROCESS)],
     ['redis cmd/task', 16, (row) => String(row.redisCommands?.totalPerRequest ?? '-')],
     ['other CPU', 11, (row) => (row.cpu ? `${Math.round(row.cpu.otherPercent)}%` : '-')],
     ['lost/dup/failed', 17, (row) => `${row.loop.lost}/${row.duplicates}/${row.loop.failed}`],
@@ -353,7 +383,7 @@ async function runTasksBench(): Promise<boolean> {
   say(`workers run in child processes; the producer and the completion listener run in this process (${machine.cpuCount} CPUs shared by all; load average ${machine.loadAverage1m.toFixed(2)} before the run)`);
   if (profileDir) {
     mkdirSync(profileDir, { recursive: true });
-    say(`BENCH_CPU_PROF is set: both workers run with --cpu-prof (writes to ${profileDir}); their numbers are slower than usual`);
+    say(`BENCH_CPU_PROF is set: both workers run with --cpu-prof and this process (the producer) profiles each measured window (written to ${profileDir}); the numbers are slower than usual`);
   }
 
   const redis = await startRedisServer(await findFreePort());
@@ -374,7 +404,7 @@ async function runTasksBench(): Promise<boolean> {
   const config = loadConfig({ ...process.env, ...workerEnvironment });
 
   const control = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
-  const meters: Meters = { redis: await RedisCommandMeter.connect(redis.host, redis.port), redisPid: redis.process.child.pid };
+  const meters: Meters = { redis: await RedisCommandMeter.connect(redis.host, redis.port), redisPid: redis.process.child.pid, profileDir };
   const rows: TargetResult[] = [];
   try {
     await control.connect();
@@ -413,8 +443,10 @@ async function runTasksBench(): Promise<boolean> {
     targetRatioPercent: TARGET_RATIO_PERCENT,
     targets: rows.map((row) => ({
       ...row,
-      ratioToBaselinePercent: ratio(row, baseline) === undefined ? null : Math.round((ratio(row, baseline) as number) * 10) / 10,
-      workerCpuRatioToBaselinePercent: workerCpuRatio(row, baseline) === undefined ? null : Math.round((workerCpuRatio(row, baseline) as number) * 10) / 10,
+      ratioToBaselinePercent: roundOrNull(ratio(row, baseline)),
+      cpuUsPerTask: totalUsPerJob(row) ?? null,
+      cpuRatioToBaselinePercent: roundOrNull(cpuRatio(row, baseline, totalUsPerJob)),
+      workerCpuRatioToBaselinePercent: roundOrNull(cpuRatio(row, baseline, workerUs)),
     })),
   });
   say(`results written to ${file}`);
