@@ -39,7 +39,7 @@ export class TaskJobRunner {
         return result;
       } finally {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        void this.durations.record(job.queueName as QueueName, outcome, seconds).catch(() => undefined);
+        this.durations.record(job.queueName as QueueName, outcome, seconds);
       }
     });
   }
@@ -48,20 +48,23 @@ export class TaskJobRunner {
     const data = job.data;
     const processor = this.processors.get(job.name);
     if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
-    const record = await this.registry.get(data.task_id);
-    if (!record) throw new UnrecoverableError(`task ${data.task_id} is not registered (expired or never started)`);
-    const status = record.task_info.status;
-    if (status === 'completed') return record.result; // already done by a worker that died before acknowledging
-    if (status === 'cancelled' || status === 'failed') return { skipped: status };
-
     const remainingMs = data.started_at + data.max_duration * 1000 - Date.now();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    const step = (progress: number, currentStep: string, stepData?: unknown) =>
+      this.reporter.report(data, { status: 'running', progress, current_step: currentStep, data: stepData }, this.identity.instanceId);
+    try {
+      await step(0, 'started', { attempt: job.attemptsMade + 1 });
+    } catch (error) {
+      // The record refused the start: the task ended already (done by a worker that died before
+      // acknowledging, cancelled, failed) or expired.
+      if (!(error instanceof TaskCancelledError)) throw error;
+      const record = await this.registry.get(data.task_id);
+      if (!record) throw new UnrecoverableError(`task ${data.task_id} is not registered (expired or never started)`);
+      return record.task_info.status === 'completed' ? record.result : { skipped: record.task_info.status };
+    }
     try {
       if (remainingMs <= 0) throw new TaskDurationExceededError(data.task_id, data.max_duration);
-      const step = (progress: number, currentStep: string, stepData?: unknown) =>
-        this.reporter.report(data, { status: 'running', progress, current_step: currentStep, data: stepData }, this.identity.instanceId);
-      await step(0, 'started', { attempt: job.attemptsMade + 1 });
       const expired = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
           const error = new TaskDurationExceededError(data.task_id, data.max_duration);

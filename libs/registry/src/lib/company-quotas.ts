@@ -36,6 +36,8 @@ return used
 );
 
 const HOUR_MS = 3_600_000;
+/** A quota change reaches every instance within this long; the limit is read once per period, not per call. */
+const QUOTA_CACHE_MS = 5000;
 /** A task slot frees when a task ends; this is the wait suggested before trying again. */
 const TASK_SLOT_RETRY_MS = 5000;
 
@@ -45,9 +47,20 @@ const TASK_SLOT_RETRY_MS = 5000;
  */
 @Injectable()
 export class CompanyQuotasService {
+  private readonly cached = new Map<string, { quotas: CompanyQuotas; at: number }>();
+
   constructor(private readonly redis: RedisConnections) {}
 
   async get(companyId: string): Promise<CompanyQuotas> {
+    const hit = this.cached.get(companyId);
+    if (hit && Date.now() - hit.at < QUOTA_CACHE_MS) return hit.quotas;
+    const quotas = await this.read(companyId);
+    if (this.cached.size > 10_000) this.cached.clear();
+    this.cached.set(companyId, { quotas, at: Date.now() });
+    return quotas;
+  }
+
+  private async read(companyId: string): Promise<CompanyQuotas> {
     const stored = await this.redis.command.hgetall(buildRegistryCompanyQuotasKey(companyId));
     const quotas = { ...DEFAULT_QUOTAS };
     for (const name of Object.keys(DEFAULT_QUOTAS) as Array<keyof CompanyQuotas>) {
@@ -60,6 +73,7 @@ export class CompanyQuotasService {
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined && value !== null);
     if (fields.length > 0) await this.redis.command.hset(buildRegistryCompanyQuotasKey(companyId), Object.fromEntries(fields));
     await this.redis.command.sadd(REGISTRY_COMPANIES_KEY, companyId);
+    this.cached.delete(companyId);
     return this.get(companyId);
   }
 

@@ -12,10 +12,14 @@ import { CompanyQuotasService } from './company-quotas';
 import { CompanyRecord } from './registry-records';
 
 const COMPANY_SETS: CompanySet[] = ['chroma_collections', 'active_tasks', 'llm_conversations'];
+/** ensure() refreshes a 24 h TTL: once per company per process every 10 minutes is plenty. */
+const ENSURE_EVERY_MS = 10 * 60_000;
 
 /** The company registry of seed 000 (`registry:company:{cid}`), as a hash, a users hash and sets. */
 @Injectable()
 export class CompanyRegistry {
+  private readonly ensuredAt = new Map<string, number>();
+
   constructor(
     private readonly redis: RedisConnections,
     private readonly quotas: CompanyQuotasService,
@@ -23,6 +27,9 @@ export class CompanyRegistry {
 
   /** Creates the company record if needed (first writer sets created_at) and refreshes its TTL. */
   async ensure(companyId: string, now = new Date()): Promise<void> {
+    if (now.getTime() - (this.ensuredAt.get(companyId) ?? 0) < ENSURE_EVERY_MS) return;
+    if (this.ensuredAt.size > 10_000) this.ensuredAt.clear();
+    this.ensuredAt.set(companyId, now.getTime());
     const key = buildRegistryCompanyKey(companyId);
     await Promise.all([
       this.redis.command
@@ -49,7 +56,8 @@ export class CompanyRegistry {
 
   async addToSet(companyId: string, set: CompanySet, member: string): Promise<void> {
     const key = buildRegistryCompanySetKey(companyId, set);
-    await Promise.all([this.ensure(companyId), this.redis.command.multi().sadd(key, member).expire(key, RedisTTL.REGISTRY_COMPANY).exec()]);
+    // Plain commands: auto-pipelining sends them in one write (a MULTI would be a write of its own).
+    await Promise.all([this.ensure(companyId), this.redis.command.sadd(key, member), this.redis.command.expire(key, RedisTTL.REGISTRY_COMPANY)]);
   }
 
   async removeFromSet(companyId: string, set: CompanySet, member: string): Promise<void> {

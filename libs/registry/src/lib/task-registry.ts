@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { RedisConnections, RedisScript } from '@suite/redis';
-import { buildRegistryTaskKey, REGISTRY_TASKS_KEY, RedisTTL } from '@suite/redis-namespaces';
+import {
+  buildRegistryTaskKey,
+  REGISTRY_TASKS_KEY,
+  RedisTTL,
+} from '@suite/redis-namespaces';
 import { CompanyQuotasService, QuotaDecision } from './company-quotas';
 import { CompanyRegistry } from './company-registry';
 import { RegistryLog } from './registry-log';
@@ -52,7 +56,9 @@ export interface TaskProgress {
   error?: string;
 }
 
-export type TaskRegistrationOutcome = { registered: true; created: boolean; record: TaskRecord } | { registered: false; quota: Exclude<QuotaDecision, { admitted: true }> };
+export type TaskRegistrationOutcome =
+  | { registered: true; created: boolean; record: TaskRecord }
+  | { registered: false; quota: Exclude<QuotaDecision, { admitted: true }> };
 
 export function isTerminalStatus(status: string): boolean {
   return (TERMINAL_TASK_STATUSES as readonly string[]).includes(status);
@@ -76,9 +82,19 @@ export class TaskRegistry {
   async register(task: TaskRegistration): Promise<TaskRegistrationOutcome> {
     const maxDuration = task.maxDuration ?? 3600;
     const ttl = maxDuration + RedisTTL.REGISTRY_TASK_GRACE;
-    const slot = await this.quotas.takeTaskSlot(task.companyId, task.userId, task.taskId, ttl);
+    const slot = await this.quotas.takeTaskSlot(
+      task.companyId,
+      task.userId,
+      task.taskId,
+      ttl,
+    );
     if (!slot.admitted) {
-      this.log.operation('register_task_refused', { task_id: task.taskId, user_id: task.userId, company_id: task.companyId, quota: slot.quota });
+      this.log.operation('register_task_refused', {
+        task_id: task.taskId,
+        user_id: task.userId,
+        company_id: task.companyId,
+        quota: slot.quota,
+      });
       return { registered: false, quota: slot };
     }
     const now = new Date().toISOString();
@@ -96,7 +112,12 @@ export class TaskRegistry {
       current_step: 'queued',
       progress_percent: 0,
     };
-    const created = (await CREATE_TASK.run(this.redis.command, [buildRegistryTaskKey(task.taskId)], [ttl, ...Object.entries(fields).flat()])) === 1;
+    const created =
+      (await CREATE_TASK.run(
+        this.redis.command,
+        [buildRegistryTaskKey(task.taskId)],
+        [ttl, ...Object.entries(fields).flat()],
+      )) === 1;
     if (created) {
       await Promise.all([
         this.redis.command.sadd(REGISTRY_TASKS_KEY, task.taskId),
@@ -104,21 +125,52 @@ export class TaskRegistry {
         this.companies.addToSet(task.companyId, 'active_tasks', task.taskId),
       ]);
     }
-    this.log.operation('register_task', { task_id: task.taskId, user_id: task.userId, company_id: task.companyId, created });
-    return { registered: true, created, record: (await this.get(task.taskId)) as TaskRecord };
+    this.log.operation('register_task', {
+      task_id: task.taskId,
+      user_id: task.userId,
+      company_id: task.companyId,
+      created,
+    });
+    const record = created
+      ? recordFrom(
+          Object.fromEntries(
+            Object.entries(fields).map(([name, value]) => [
+              name,
+              String(value),
+            ]),
+          ),
+        )
+      : await this.get(task.taskId);
+    if (!record)
+      throw new Error(`task ${task.taskId} vanished while being registered`);
+    return { registered: true, created, record };
   }
 
   /** Returns false when the task does not exist or has already ended. Ending a task frees its slot. */
-  async updateProgress(taskId: string, progress: TaskProgress): Promise<boolean> {
-    const pairs: Array<string | number> = ['status', progress.status, 'updated_at', new Date().toISOString()];
-    if (progress.progressPercent !== undefined) pairs.push('progress_percent', progress.progressPercent);
-    if (progress.currentStep !== undefined) pairs.push('current_step', progress.currentStep);
-    if (progress.workerId !== undefined) pairs.push('worker_id', progress.workerId);
-    if (progress.result !== undefined) pairs.push('result', JSON.stringify(progress.result));
+  async updateProgress(
+    taskId: string,
+    progress: TaskProgress,
+  ): Promise<boolean> {
+    const pairs: Array<string | number> = [
+      'status',
+      progress.status,
+      'updated_at',
+      new Date().toISOString(),
+    ];
+    if (progress.progressPercent !== undefined)
+      pairs.push('progress_percent', progress.progressPercent);
+    if (progress.currentStep !== undefined)
+      pairs.push('current_step', progress.currentStep);
+    if (progress.workerId !== undefined)
+      pairs.push('worker_id', progress.workerId);
+    if (progress.result !== undefined)
+      pairs.push('result', JSON.stringify(progress.result));
     if (progress.error !== undefined) pairs.push('error', progress.error);
-    const previous = (await UPDATE_TASK.run(this.redis.command, [buildRegistryTaskKey(taskId)], [TERMINAL_TASK_STATUSES.join(','), ...pairs])) as
-      | [string, string, string]
-      | null;
+    const previous = (await UPDATE_TASK.run(
+      this.redis.command,
+      [buildRegistryTaskKey(taskId)],
+      [TERMINAL_TASK_STATUSES.join(','), ...pairs],
+    )) as [string, string, string] | null;
     if (!previous) return false;
     if (isTerminalStatus(progress.status)) {
       const [, userId, companyId] = previous;
@@ -128,32 +180,51 @@ export class TaskRegistry {
         this.companies.removeFromSet(companyId, 'active_tasks', taskId),
       ]);
     }
-    this.log.operation('update_task_progress', { task_id: taskId, status: progress.status, progress: progress.progressPercent });
+    this.log.operation('update_task_progress', {
+      task_id: taskId,
+      status: progress.status,
+      progress: progress.progressPercent,
+    });
     return true;
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {
-    const fields = await this.redis.command.hgetall(buildRegistryTaskKey(taskId));
-    if (!fields['task_id']) return null;
-    return {
-      task_info: {
-        task_id: fields['task_id'],
-        task_type: fields['task_type'] ?? '',
-        user_id: fields['user_id'] ?? '',
-        company_id: fields['company_id'] ?? '',
-        created_at: fields['created_at'] ?? '',
-        status: fields['status'] ?? 'queued',
-      },
-      isolation: { namespace: fields['namespace'] ?? '', priority: fields['priority'] ?? 'normal', max_duration: Number(fields['max_duration'] ?? 3600) },
-      progress: {
-        current_step: fields['current_step'] ?? '',
-        progress_percent: Number(fields['progress_percent'] ?? 0),
-        estimated_completion: fields['estimated_completion'] ?? null,
-      },
-      resources: { worker_id: fields['worker_id'] ?? null, memory_usage: fields['memory_usage'] ?? null, cpu_usage: fields['cpu_usage'] ?? null },
-      ...(fields['result'] !== undefined ? { result: JSON.parse(fields['result']) } : {}),
-      ...(fields['error'] !== undefined ? { error: fields['error'] } : {}),
-      updated_at: fields['updated_at'],
-    };
+    return recordFrom(
+      await this.redis.command.hgetall(buildRegistryTaskKey(taskId)),
+    );
   }
+}
+
+function recordFrom(fields: Record<string, string>): TaskRecord | null {
+  if (!fields['task_id']) return null;
+  return {
+    task_info: {
+      task_id: fields['task_id'],
+      task_type: fields['task_type'] ?? '',
+      user_id: fields['user_id'] ?? '',
+      company_id: fields['company_id'] ?? '',
+      created_at: fields['created_at'] ?? '',
+      status: fields['status'] ?? 'queued',
+    },
+    isolation: {
+      namespace: fields['namespace'] ?? '',
+      priority: fields['priority'] ?? 'normal',
+      max_duration: Number(fields['max_duration'] ?? 3600),
+    },
+    progress: {
+      current_step: fields['current_step'] ?? '',
+      progress_percent: Number(fields['progress_percent'] ?? 0),
+      estimated_completion: fields['estimated_completion'] ?? null,
+    },
+    resources: {
+      worker_id: fields['worker_id'] ?? null,
+      memory_usage: fields['memory_usage'] ?? null,
+      cpu_usage: fields['cpu_usage'] ?? null,
+    },
+    ...(fields['result'] !== undefined
+      ? { result: JSON.parse(fields['result']) }
+      : {}),
+    ...(fields['error'] !== undefined ? { error: fields['error'] } : {}),
+    updated_at: fields['updated_at'],
+  };
 }

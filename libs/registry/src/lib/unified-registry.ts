@@ -151,7 +151,7 @@ export class UnifiedRegistry {
 
   async addToSet(userId: string, set: UnifiedUserSet, member: string): Promise<void> {
     const key = buildRegistryUnifiedSetKey(userId, set);
-    await this.redis.command.multi().sadd(key, member).expire(key, RedisTTL.REGISTRY_UNIFIED).exec();
+    await Promise.all([this.redis.command.sadd(key, member), this.redis.command.expire(key, RedisTTL.REGISTRY_UNIFIED)]);
   }
 
   /** Ids of the user's active tasks and task history. */
@@ -164,8 +164,7 @@ export class UnifiedRegistry {
   }
 
   async moveTaskToHistory(userId: string, taskId: string): Promise<void> {
-    await this.redis.command.srem(buildRegistryUnifiedSetKey(userId, 'active_tasks'), taskId);
-    await this.addToSet(userId, 'task_history', taskId);
+    await Promise.all([this.redis.command.srem(buildRegistryUnifiedSetKey(userId, 'active_tasks'), taskId), this.addToSet(userId, 'task_history', taskId)]);
   }
 }
 
