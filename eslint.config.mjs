@@ -40,4 +40,9 @@ export default [
       'no-restricted-imports': ['error', { paths: [{ name: '@suite/testing', message: 'Test helpers are for tests only.' }] }],
     },
   },
+  {
+    // Build configuration shares one helper from tools/; it is not application code.
+    files: ['**/webpack.config.js'],
+    rules: { '@nx/enforce-module-boundaries': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
 ];
