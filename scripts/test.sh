@@ -16,6 +16,8 @@ step() {
 }
 
 step typecheck npx tsc -p tsconfig.json
+# The module-boundaries rule reads Nx's project graph; on a fresh clone it must be computed first.
+step project-graph npx nx show projects
 step lint npx eslint apps libs tools bench --max-warnings=0 --no-error-on-unmatched-pattern
 
 mkdir -p tmp
