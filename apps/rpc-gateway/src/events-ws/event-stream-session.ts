@@ -1,4 +1,4 @@
-import { ChannelSubscriber, compareStreamIds, EventEnvelope, EventReplay } from '@suite/events';
+import { ChannelSubscriber, compareStreamIds, EventEnvelope, EventReplay, STREAM_ID_PATTERN } from '@suite/events';
 import type { WebSocket } from 'ws';
 
 const REPLAY_PAGE = 500;
@@ -56,6 +56,8 @@ export class EventStreamSession {
     } catch {
       return;
     }
+    // Anything else published on the channel (a foreign publisher, a stray reply) is not an event of the stream.
+    if (typeof event?.id !== 'string' || !STREAM_ID_PATTERN.test(event.id)) return;
     if (this.buffering) this.buffer.push(event);
     else this.send(event);
   }

@@ -52,13 +52,23 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
     this.pingTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Says goodbye to every client (1001), so the HTTP server can close; called first when draining. */
+  closeAll(): void {
     clearInterval(this.pingTimer);
-    for (const client of this.server.clients) client.close(1001, 'server shutting down');
+    for (const client of this.server.clients) {
+      client.close(1001, 'server shutting down');
+      setTimeout(() => client.terminate(), 1000).unref();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closeAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until ws takes the socket over, nothing else listens for its errors: a reset would crash the process.
+    socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://gateway');
     if (url.pathname !== EVENTS_WS_PATH) return reject(socket, 404, 'Not Found');
     const authorized = this.token.verifyHeader(request.headers.authorization) || this.token.verifyToken(url.searchParams.get('token') ?? undefined);
@@ -67,8 +77,17 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
     const since = url.searchParams.get('since') ?? undefined;
     if (!userId || userId.length > 256 || (since !== undefined && !STREAM_ID_PATTERN.test(since))) return reject(socket, 400, 'Bad Request');
     const session = new EventStreamSession(userId, buildUserChannel(this.config.LISTENERS_CHANNEL_PREFIX, userId), this.subscriber, this.replay);
+    let opened = false;
+    // A handshake that never completes (client gone, invalid key) must not leave its session buffering.
+    socket.once('close', () => {
+      if (!opened) void session.stop();
+    });
     session.subscribe().then(
-      () => this.server.handleUpgrade(request, socket, head, (client) => void this.open(client, session, userId, since)),
+      () =>
+        this.server.handleUpgrade(request, socket, head, (client) => {
+          opened = true;
+          void this.open(client, session, userId, since);
+        }),
       () => reject(socket, 503, 'Service Unavailable'),
     );
   }

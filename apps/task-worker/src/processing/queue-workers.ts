@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { TaskJobData } from '@suite/job-contracts';
-import { TaskQueues } from '@suite/queues';
+import { JobDurationStats, TaskQueues } from '@suite/queues';
+import { TaskRegistry } from '@suite/registry';
 import { Worker } from 'bullmq';
 import { TaskJobRunner } from './task-job-runner';
 
@@ -20,6 +21,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly config: AppConfig,
     private readonly queues: TaskQueues,
     private readonly runner: TaskJobRunner,
+    private readonly registry: TaskRegistry,
+    private readonly durations: JobDurationStats,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,6 +36,14 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       });
       worker.on('error', (error) => this.logger.warn({ event: 'worker_error', queue, error: error.message }));
       worker.on('stalled', (jobId) => this.logger.warn({ event: 'job_stalled', queue, job_id: jobId }));
+      // BullMQ can fail a job without the runner (stalled too often): the task record must end too,
+      // or it stays "running" and holds its quota slot. Ending an ended task is refused, so this is idempotent.
+      worker.on('failed', (job, error) => {
+        if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(error.message))) return;
+        void this.registry
+          .updateProgress(job.data.task_id, { status: 'failed', currentStep: 'failed', error: error.message })
+          .catch((failure: unknown) => this.logger.warn({ event: 'task_fail_record_failed', task_id: job.data.task_id, error: (failure as Error).message }));
+      });
       this.workers.push(worker);
     }
     this.logger.log({ event: 'workers_started', queues: this.config.WORKER_QUEUES, concurrency: this.config.WORKER_CONCURRENCY });
@@ -49,10 +60,13 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     const outcome = await Promise.race([graceful.then(() => 'drained' as const), expired]);
     clearTimeout(timer);
     if (outcome === 'expired') {
+      // Jobs still running are abandoned: their locks lapse and another worker's stalled-job
+      // recovery runs them again. (A second close(true) would only wait for the first close.)
+      this.runner.abortAll(new Error('worker shutting down'));
       this.logger.warn({ event: 'drain_timeout', grace_ms: this.config.SHUTDOWN_GRACE_MS });
-      await Promise.all(this.workers.map((worker) => worker.close(true)));
     } else {
       this.logger.log({ event: 'workers_drained' });
     }
+    await this.durations.flush();
   }
 }

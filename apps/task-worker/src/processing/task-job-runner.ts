@@ -18,6 +18,7 @@ import { TASK_PROCESSORS, TaskProcessor } from './task-processor';
 export class TaskJobRunner {
   private readonly logger = new Logger('TaskJobRunner');
   private readonly processors: Map<string, TaskProcessor>;
+  private readonly running = new Set<AbortController>();
 
   constructor(
     @Inject(TASK_PROCESSORS) processors: TaskProcessor[],
@@ -27,6 +28,11 @@ export class TaskJobRunner {
     private readonly durations: JobDurationStats,
   ) {
     this.processors = new Map(processors.map((processor) => [processor.type, processor]));
+  }
+
+  /** Aborts every job in progress (hard shutdown). */
+  abortAll(reason: Error): void {
+    for (const controller of this.running) controller.abort(reason);
   }
 
   run(job: Job<TaskJobData>): Promise<unknown> {
@@ -50,6 +56,7 @@ export class TaskJobRunner {
     if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
     const remainingMs = data.started_at + data.max_duration * 1000 - Date.now();
     const abort = new AbortController();
+    this.running.add(abort);
     let timer: NodeJS.Timeout | undefined;
     const step = (progress: number, currentStep: string, stepData?: unknown) =>
       this.reporter.report(data, { status: 'running', progress, current_step: currentStep, data: stepData }, this.identity.instanceId);
@@ -79,6 +86,7 @@ export class TaskJobRunner {
       return this.failed(job, error);
     } finally {
       clearTimeout(timer);
+      this.running.delete(abort);
     }
   }
 

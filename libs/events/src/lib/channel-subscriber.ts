@@ -11,6 +11,8 @@ type MessageHandler = (message: string, channel: string) => void;
 export class ChannelSubscriber implements OnApplicationShutdown {
   private connection?: RedisClient;
   private readonly handlers = new Map<string, Set<MessageHandler>>();
+  /** SUBSCRIBE in flight (or done) per channel: a second subscriber waits for the same acknowledgement. */
+  private readonly subscribed = new Map<string, Promise<unknown>>();
 
   constructor(private readonly redis: RedisConnections) {}
 
@@ -20,13 +22,24 @@ export class ChannelSubscriber implements OnApplicationShutdown {
     if (!handlers) {
       handlers = new Set();
       this.handlers.set(channel, handlers);
-      await connection.subscribe(channel);
+      this.subscribed.set(channel, connection.subscribe(channel));
     }
     handlers.add(handler);
+    try {
+      await this.subscribed.get(channel);
+    } catch (error) {
+      handlers.delete(handler);
+      if (handlers.size === 0 && this.handlers.get(channel) === handlers) {
+        this.handlers.delete(channel);
+        this.subscribed.delete(channel);
+      }
+      throw error;
+    }
     return async () => {
       const current = this.handlers.get(channel);
       if (!current?.delete(handler) || current.size > 0) return;
       this.handlers.delete(channel);
+      this.subscribed.delete(channel);
       await connection.unsubscribe(channel).catch(() => undefined);
     };
   }
@@ -37,6 +50,7 @@ export class ChannelSubscriber implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.handlers.clear();
+    this.subscribed.clear();
     this.connection?.disconnect();
   }
 
@@ -44,7 +58,13 @@ export class ChannelSubscriber implements OnApplicationShutdown {
     if (this.connection) return this.connection;
     const connection = this.redis.createSubscriber('events-subscriber');
     connection.on('message', (channel: string, message: string) => {
-      for (const handler of this.handlers.get(channel) ?? []) handler(message, channel);
+      for (const handler of this.handlers.get(channel) ?? []) {
+        try {
+          handler(message, channel);
+        } catch {
+          // One bad message or handler must not take the connection (and the process) down.
+        }
+      }
     });
     this.connection = connection;
     return connection;

@@ -47,7 +47,8 @@ export class EventReplay {
     try {
       info = (await this.redis.command.xinfo('STREAM', key)) as unknown[];
     } catch {
-      return false; // no stream: nothing kept, nothing trimmed that we could still know of
+      // No stream although the client saw an event of it: it expired (idle TTL) with what it held.
+      return true;
     }
     const field = (name: string) => info[info.indexOf(name) + 1];
     const length = Number(field('length'));

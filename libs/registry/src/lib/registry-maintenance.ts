@@ -65,10 +65,12 @@ export class RegistryMaintenance {
     for await (const userIds of scanSet(client, REGISTRY_UNIFIED_USERS_KEY)) {
       for (const userId of userIds) {
         if ((await client.exists(buildRegistryUnifiedKey(userId))) === 0) {
-          await client.del(...(['chroma_collections', 'active_conversations', 'active_tasks', 'task_history'] as const).map((set) => buildRegistryUnifiedSetKey(userId, set)));
+          // One key per DEL: these keys are in different cluster slots.
+          await Promise.all((['chroma_collections', 'active_conversations', 'active_tasks', 'task_history'] as const).map((set) => client.del(buildRegistryUnifiedSetKey(userId, set))));
           report.users_removed += await client.srem(REGISTRY_UNIFIED_USERS_KEY, userId);
         } else if (expiredTasks.size) {
           await client.srem(buildRegistryUnifiedSetKey(userId, 'active_tasks'), ...expiredTasks);
+          await client.srem(buildRegistryUnifiedSetKey(userId, 'task_history'), ...expiredTasks);
         }
       }
     }

@@ -28,7 +28,7 @@ export function traceIdOf(body: unknown): string | undefined {
  * Validates the RPC envelope (not the method's parameters). Unknown top-level fields are ignored so
  * that a newer caller keeps working; every known field must have its documented type.
  */
-export function parseEnvelope(body: unknown, maxTimeoutMs: number): RpcRequest {
+export function parseEnvelope(body: unknown, maxTimeoutMs: number, reservedChannelPrefixes: readonly string[] = []): RpcRequest {
   if (!isPlainObject(body)) throw RpcError.invalidArgs('the request body must be a JSON object');
   const method = body['method'];
   if (typeof method !== 'string' || method.length === 0) throw RpcError.invalidArgs('"method" is required and must be a string');
@@ -45,6 +45,9 @@ export function parseEnvelope(body: unknown, maxTimeoutMs: number): RpcRequest {
   }
   const replyTo = optionalString(body, 'reply_to');
   if (replyTo !== undefined && !/^redis:[^\s]+$/.test(replyTo)) throw RpcError.invalidArgs('"reply_to" must look like "redis:<channel>"');
+  if (replyTo !== undefined && reservedChannelPrefixes.some((prefix) => replyTo.slice('redis:'.length).startsWith(prefix))) {
+    throw RpcError.invalidArgs('"reply_to" must not name an event or control channel of the suite');
+  }
   return {
     method,
     args,

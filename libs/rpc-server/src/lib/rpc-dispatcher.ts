@@ -37,6 +37,8 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
   // Building a log line costs even when the level drops it: decide once.
   private readonly debugLogs: boolean;
   private readonly infoLogs: boolean;
+  /** Channels a reply_to may not publish on: clients' event channels and the suite's control channels. */
+  private readonly reservedChannels: string[];
 
   constructor(
     private readonly config: AppConfig,
@@ -49,6 +51,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
   ) {
     this.debugLogs = ['debug', 'trace'].includes(config.LOG_LEVEL);
     this.infoLogs = this.debugLogs || config.LOG_LEVEL === 'info';
+    this.reservedChannels = [config.LISTENERS_CHANNEL_PREFIX, 'msg:', 'chat:', 'workflow:'];
   }
 
   async handle(call: IncomingCall): Promise<RpcAnswer> {
@@ -64,7 +67,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
         if (!call.contentType?.toLowerCase().startsWith('application/json')) {
           throw RpcError.invalidArgs('the request body must be JSON (Content-Type: application/json)');
         }
-        request = parseEnvelope(call.body, this.config.RPC_MAX_TIMEOUT_MS);
+        request = parseEnvelope(call.body, this.config.RPC_MAX_TIMEOUT_MS, this.reservedChannels);
         LogContext.assign({ user_id: request.user_id, method: request.method });
         const registered = this.registry.find(request.method);
         if (registered) methodLabel = registered.fullName;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { queueOf, TaskJobData, TaskType } from '@suite/job-contracts';
+import { queueOf, TASK_TYPES, TaskJobData, TaskType } from '@suite/job-contracts';
 import { LogContext } from '@suite/logging';
 import { TaskQueues } from '@suite/queues';
 import { CompanyQuotasService, TaskRecord, TaskRegistry, UnifiedRegistry } from '@suite/registry';
@@ -76,14 +76,21 @@ export class TaskService {
       payload: request.payload,
     };
     try {
-      const job = await this.queues.queue(queueOf(request.type)).add(request.type, data, {
+      const queue = this.queues.queue(queueOf(request.type));
+      const options = {
         jobId: request.taskId,
         attempts: this.config.TASK_ATTEMPTS,
         backoff: { type: 'exponential', delay: this.config.TASK_RETRY_DELAY_MS },
         priority: request.priority === 'high' ? 1 : request.priority === 'low' ? 10 : undefined,
         removeOnComplete: { age: 86_400, count: 10_000 },
         removeOnFail: { age: 7 * 86_400 },
-      });
+      };
+      let job = await queue.add(request.type, data, options);
+      if (registration.created && job.timestamp < data.started_at - 1000 && job.data.started_at !== data.started_at) {
+        // A finished job of an earlier task with this id is still kept: replace it, or this task never runs.
+        await job.remove().catch(() => undefined);
+        job = await queue.add(request.type, data, options);
+      }
       if (registration.created) {
         await this.reporter.publish(data, { status: 'queued', progress: 0, current_step: 'queued' }).catch(() => undefined);
       }
@@ -111,7 +118,8 @@ export class TaskService {
     if (!record) return null;
     const cancelled = await this.registry.updateProgress(taskId, { status: 'cancelled', currentStep: 'cancelled' });
     if (!cancelled) return { success: false, task_id: taskId, status: record.task_info.status };
-    const job = await this.queues.queue(queueOf(record.task_info.task_type as TaskType)).getJob(taskId);
+    const type = record.task_info.task_type;
+    const job = Object.hasOwn(TASK_TYPES, type) ? await this.queues.queue(queueOf(type as TaskType)).getJob(taskId) : undefined;
     const state = await job?.getState();
     if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
       await job.remove().catch((error: unknown) => this.logger.warn({ event: 'cancel_remove_failed', task_id: taskId, error: (error as Error).message }));

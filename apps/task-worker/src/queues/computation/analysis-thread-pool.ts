@@ -38,10 +38,11 @@ export class AnalysisThreadPool implements OnApplicationShutdown {
     const thread = await this.acquire();
     const id = this.nextId++;
     thread.busy = id;
+    let onAbort: (() => void) | undefined;
     try {
       return await new Promise<DocumentAnalysis>((resolve, reject) => {
         this.pending.set(id, { onStep, resolve, reject });
-        const onAbort = () => {
+        onAbort = () => {
           // A busy thread cannot be interrupted cooperatively: replace it.
           this.pending.delete(id);
           this.replace(thread);
@@ -52,6 +53,7 @@ export class AnalysisThreadPool implements OnApplicationShutdown {
         thread.worker.postMessage({ id, text });
       });
     } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
       this.pending.delete(id);
       thread.busy = null;
       this.waiting.shift()?.();
@@ -84,6 +86,10 @@ export class AnalysisThreadPool implements OnApplicationShutdown {
     });
     worker.on('error', (error) => {
       if (thread.busy !== null) this.pending.get(thread.busy)?.reject(error);
+      this.replace(thread);
+    });
+    worker.on('exit', (code) => {
+      if (thread.busy !== null) this.pending.get(thread.busy)?.reject(new Error(`analysis thread exited (${code})`));
       this.replace(thread);
     });
     worker.unref();
