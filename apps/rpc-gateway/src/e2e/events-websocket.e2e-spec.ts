@@ -1,4 +1,6 @@
+import { Socket } from 'node:net';
 import { EventEnvelope, EventPublisher } from '@suite/events';
+import { RedisConnections } from '@suite/redis';
 import { TEST_SERVICE_TOKEN, testConfig, uniqueId, waitFor } from '@suite/testing';
 import { WebSocket } from 'ws';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
@@ -79,6 +81,38 @@ describe('WebSocket events: /ws/events', () => {
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toContain('websocket_connections 1');
     await second.close();
+  });
+
+  it('ignores foreign messages on a user channel and survives connection resets before the upgrade', async () => {
+    const user = uniqueId('ws');
+    const client = await connect(gateway.url, `user_id=${user}`);
+    const redis = gateway.app.get(RedisConnections).command;
+    for (const junk of ['{"type":"x"}', '{"id":"3f2a-uuid","type":"msg.new"}', 'null', 'not json', '{"ok":true,"data":1}']) await redis.publish(`user:${user}`, junk);
+    // A client that resets its socket right after asking to upgrade, without a token.
+    await new Promise<void>((resolve) => {
+      const socket = new Socket();
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+      socket.connect(Number(new URL(gateway.url).port), '127.0.0.1', () => {
+        socket.write('GET /ws/events?user_id=x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+        socket.resetAndDestroy();
+      });
+    });
+    await publisher.publishToUser(user, 'notif.sync', { n: 'real' });
+    await waitFor(() => client.received.length === 1, 'the real event');
+    expect(client.received[0].payload).toEqual({ n: 'real' });
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    await client.close();
+  });
+
+  it('shutting down with clients connected closes them (1001) instead of hanging', async () => {
+    const own = await startGateway(testConfig());
+    const client = await connect(own.url, `user_id=${uniqueId('ws')}`);
+    const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
+    const started = Date.now();
+    await own.close();
+    expect(await closed).toBe(1001);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('accepts the token as a query parameter for clients that cannot set headers', async () => {

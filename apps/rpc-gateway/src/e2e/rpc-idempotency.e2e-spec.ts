@@ -156,7 +156,26 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
   });
 
   it('reply_to with a validation error answers at once, not on the channel', async () => {
-    const result = await call({ method: 'TEST.echo', args: [1], reply_to: 'redis:never' });
-    expect(result.status).toBe(400);
+    const channel = uniqueId('reply');
+    const subscriber = redis.duplicate();
+    const messages: string[] = [];
+    subscriber.on('message', (_channel, message) => messages.push(message));
+    await subscriber.subscribe(channel);
+    try {
+      const result = await call({ method: 'TEST.echo', args: [1], reply_to: `redis:${channel}` });
+      expect(result.status).toBe(400);
+      expect(result.body.error?.code).toBe('INVALID_ARGS');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(messages).toEqual([]);
+    } finally {
+      subscriber.disconnect();
+    }
+  });
+
+  it('reply_to may not name a user event channel or a control channel', async () => {
+    for (const channel of ['user:victim', 'workflow:control', 'msg:victim']) {
+      const result = await call({ method: 'SYSTEM.ping', reply_to: `redis:${channel}` });
+      expect(result.status).toBe(400);
+    }
   });
 });
