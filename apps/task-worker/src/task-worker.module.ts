@@ -10,6 +10,7 @@ import { TASK_PROCESSORS, TaskProcessor } from './processing/task-processor';
 import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
 import { DocumentAnalysisProcessor } from './queues/computation/document-analysis.processor';
 import { NoopProcessor } from './queues/default/noop.processor';
+import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
 const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor];
 
@@ -24,6 +25,7 @@ export class TaskWorkerModule {
         ...PROCESSORS,
         { provide: TASK_PROCESSORS, inject: PROCESSORS, useFactory: (...processors: TaskProcessor[]) => processors },
         TaskJobRunner,
+        MaintenanceRunner,
         QueueWorkers,
       ],
     };

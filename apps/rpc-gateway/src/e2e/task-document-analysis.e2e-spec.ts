@@ -82,5 +82,6 @@ describe('TASK.* through the gateway with a real task-worker process', () => {
   it('validates TASK parameters', async () => {
     expect((await call('TASK.start_document_analysis', ['u', 'not an object', 'j'])).error?.code).toBe('INVALID_ARGS');
     expect((await call('TASK.start_document_analysis', ['u', {}, 'bad id with spaces'])).error?.code).toBe('INVALID_ARGS');
+    expect((await call('TASK.start_document_analysis', ['u', {}, 'colon:id'])).error?.code).toBe('INVALID_ARGS');
   });
 });

@@ -9,7 +9,7 @@ const ID = [1, 256] as const;
 export class StartDocumentAnalysisParams {
   @IsString() @Length(...ID) user_id!: string;
   @IsObject() document_data!: DocumentAnalysisPayload['document_data'];
-  @IsString() @Length(1, 200) @Matches(/^[\w.:-]+$/, { message: 'job_id may hold letters, digits, _ . : -' }) job_id!: string;
+  @IsString() @Length(1, 200) @Matches(/^[\w.-]+$/, { message: 'job_id may hold letters, digits, _ . - (BullMQ job ids cannot hold ":")' }) job_id!: string;
   @IsOptional() @IsString() @Length(...ID) company_id?: string;
   @IsOptional() @IsInt() @Min(1) @Max(86_400) max_duration?: number;
 }

@@ -3,7 +3,8 @@ import { AppConfig } from '@suite/config';
 import { TaskJobData } from '@suite/job-contracts';
 import { JobDurationStats, TaskQueues } from '@suite/queues';
 import { TaskRegistry } from '@suite/registry';
-import { Worker } from 'bullmq';
+import { Job, Worker } from 'bullmq';
+import { MaintenanceRunner } from '../queues/maintenance/maintenance-runner';
 import { TaskJobRunner } from './task-job-runner';
 
 /**
@@ -23,11 +24,13 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly runner: TaskJobRunner,
     private readonly registry: TaskRegistry,
     private readonly durations: JobDurationStats,
+    private readonly maintenance: MaintenanceRunner,
   ) {}
 
   onApplicationBootstrap(): void {
     for (const queue of this.config.WORKER_QUEUES) {
-      const worker = new Worker<TaskJobData>(queue, (job) => this.runner.run(job), {
+      const process = queue === 'maintenance' ? (job: Job<TaskJobData>) => this.maintenance.run(job) : (job: Job<TaskJobData>) => this.runner.run(job);
+      const worker = new Worker<TaskJobData>(queue, process, {
         ...this.queues.options(),
         concurrency: this.config.WORKER_CONCURRENCY,
         lockDuration: this.config.WORKER_LOCK_DURATION_MS,
@@ -39,6 +42,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       // BullMQ can fail a job without the runner (stalled too often): the task record must end too,
       // or it stays "running" and holds its quota slot. Ending an ended task is refused, so this is idempotent.
       worker.on('failed', (job, error) => {
+        if (queue === 'maintenance') return;
         if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(error.message))) return;
         void this.registry
           .updateProgress(job.data.task_id, { status: 'failed', currentStep: 'failed', error: error.message })

@@ -157,6 +157,10 @@ export class AppConfig {
   @EnvInteger() @IsInt() @Min(0)
   SHUTDOWN_GRACE_MS = 25_000;
 
+  /** How often the cron scheduler queues registry maintenance (expired presence, tasks, indexes). */
+  @EnvInteger() @IsInt() @Min(1000)
+  MAINTENANCE_INTERVAL_MS = 60_000;
+
   // --- Operations ---
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';

@@ -1,0 +1,42 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@suite/config';
+import { MAINTENANCE_JOBS, maintenanceJobId } from '@suite/job-contracts';
+import { TaskQueues } from '@suite/queues';
+
+/**
+ * Queues registry maintenance on the `maintenance` queue every MAINTENANCE_INTERVAL_MS. The job id
+ * is the tick's window, so two scheduler instances queue one job per tick; a task worker runs it.
+ */
+@Injectable()
+export class MaintenanceTicker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('MaintenanceTicker');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly queues: TaskQueues,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.MAINTENANCE_INTERVAL_MS);
+    void this.tick();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(now = Date.now()): Promise<void> {
+    const interval = this.config.MAINTENANCE_INTERVAL_MS;
+    const window = Math.floor(now / interval) * interval;
+    try {
+      await this.queues.queue('maintenance').add(MAINTENANCE_JOBS.registry_cleanup, { window }, {
+        jobId: maintenanceJobId('registry_cleanup', window),
+        removeOnComplete: { age: 3600 },
+        removeOnFail: { age: 86_400 },
+      });
+    } catch (error) {
+      this.logger.warn({ event: 'maintenance_tick_failed', error: (error as Error).message });
+    }
+  }
+}
