@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { RedisConnections, RedisScript } from '@suite/redis';
+import { RedisConnections } from '@suite/redis';
 import { buildRegistryChromaKey, buildRegistryUnifiedKey, RedisTTL } from '@suite/redis-namespaces';
 import { CompanyRegistry } from './company-registry';
+import { REFRESH_IF_EXISTS } from './refresh-if-exists';
 import { RegistryLog } from './registry-log';
 import { UnifiedRegistry } from './unified-registry';
-
-const HEARTBEAT = new RedisScript(
-  'chroma_collection_heartbeat',
-  `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'last_heartbeat', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
-`,
-);
 
 export interface CollectionRegistration {
   user_id: string;
@@ -53,7 +44,7 @@ export class ChromaCollectionRegistry {
 
   async heartbeat(userId: string, collectionName: string): Promise<boolean> {
     const now = new Date().toISOString();
-    const refreshed = await HEARTBEAT.run(this.redis.command, [buildRegistryChromaKey(userId, collectionName)], [now, RedisTTL.REGISTRY_CHROMA]);
+    const refreshed = await REFRESH_IF_EXISTS.run(this.redis.command, [buildRegistryChromaKey(userId, collectionName)], ['last_heartbeat', now, RedisTTL.REGISTRY_CHROMA]);
     this.log.operation('heartbeat_collection', { user_id: userId, collection_name: collectionName, success: refreshed === 1 });
     return refreshed === 1;
   }

@@ -10,20 +10,10 @@ import {
   RedisTTL,
 } from '@suite/redis-namespaces';
 import { PresenceMirror } from './presence-mirror';
+import { REFRESH_IF_EXISTS } from './refresh-if-exists';
 import { RegistryLog } from './registry-log';
 import { LegacyUserRecord } from './registry-records';
 import { UnifiedRegistry } from './unified-registry';
-
-/** Refreshes last_seen_at of a registered user; 0 when the user is not registered. */
-const HEARTBEAT = new RedisScript(
-  'legacy_heartbeat',
-  `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'last_seen_at', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
-`,
-);
 
 /** Takes back a presence score written for a user that turned out not to be registered. */
 const WITHDRAW_PRESENCE = new RedisScript(
@@ -104,7 +94,7 @@ export class PresenceRegistry {
     // One round trip: the record refresh and the presence score go together; the score is taken
     // back in the rare case the user turns out not to be registered.
     const [refreshed] = await Promise.all([
-      HEARTBEAT.run(this.redis.command, [buildRegistryUserKey(userId)], [nowIso, RedisTTL.REGISTRY_USER]),
+      REFRESH_IF_EXISTS.run(this.redis.command, [buildRegistryUserKey(userId)], ['last_seen_at', nowIso, RedisTTL.REGISTRY_USER]),
       this.redis.command.zadd(REGISTRY_PRESENCE_KEY, 'GT', now.getTime(), userId),
     ]);
     const success = refreshed === 1;
