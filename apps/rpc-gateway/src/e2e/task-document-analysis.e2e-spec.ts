@@ -44,7 +44,7 @@ describe('TASK.* through the gateway with a real task-worker process', () => {
     const progress = events.filter((event) => event.type === 'task.progress_update');
     expect(progress.every((event) => (event.payload as { task_id: string }).task_id === taskId && event.job_id === taskId)).toBe(true);
     const steps = progress.map((event) => (event.payload as { current_step: string }).current_step);
-    expect(steps).toEqual(expect.arrayContaining(['queued', 'started', 'statistics', 'sentences', 'tokens', 'keywords', 'entities', 'completed']));
+    expect(steps).toEqual(expect.arrayContaining(['started', 'statistics', 'sentences', 'tokens', 'keywords', 'entities', 'completed']));
     const percents = progress.map((event) => (event.payload as { progress: number }).progress);
     expect([...percents].sort((a, b) => a - b)).toEqual(percents); // progress only goes up
     expect(progress.filter((event) => statusOf(event) === 'completed')).toHaveLength(1);

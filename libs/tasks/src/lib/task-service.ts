@@ -91,9 +91,6 @@ export class TaskService {
         await job.remove().catch(() => undefined);
         job = await queue.add(request.type, data, options);
       }
-      if (registration.created) {
-        await this.reporter.publish(data, { status: 'queued', progress: 0, current_step: 'queued' }).catch(() => undefined);
-      }
       return { started: true, task_id: request.taskId, job_id: job.id ?? request.taskId, status: registration.record.task_info.status };
     } catch (error) {
       // Not queued: end the registration so the slot is not held by a task that will never run.
