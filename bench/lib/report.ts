@@ -1,3 +1,5 @@
+import type { CpuWindow } from './cpu';
+import type { RedisCommandWindow } from './redis-commands';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../libs/testing/src/lib/app-process';
@@ -78,4 +80,20 @@ export function writeResults(bench: string, data: object): string {
 
 export function say(message: string): void {
   process.stdout.write(`[bench] ${message}\n`);
+}
+
+/** The CPU and Redis-command lines printed under a measured target; `unit` is "req" or "job". */
+export function measurementLines(cpu: CpuWindow | undefined, redisCommands: RedisCommandWindow | undefined, unit: string): string {
+  const lines: string[] = [];
+  if (cpu) {
+    const parts = Object.entries(cpu.processes).map(([name, usage]) => `${name} ${usage.cpuPercentOfOneCore}% of a core (${usage.usPerRequest} us/${unit})`);
+    lines.push(`CPU: ${parts.join(', ')}; other ${cpu.otherPercent}% and steal ${cpu.stealPercent}% of the machine`);
+  }
+  if (redisCommands) {
+    const commands = Object.entries(redisCommands.perRequest)
+      .sort(([, a], [, b]) => b - a)
+      .map(([command, calls]) => `${command} ${calls}`);
+    lines.push(`Redis commands per ${unit} (${redisCommands.totalPerRequest}): ${commands.join(', ') || 'none'}`);
+  }
+  return lines.map((line) => `\n[bench]   ${line}`).join('');
 }

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, spawnApp } from '../../libs/testing/src/lib/app-process';
 import { findFreePort } from '../../libs/testing/src/lib/stack/free-port';
-import { ManagedProcess, startProcess } from '../../libs/testing/src/lib/stack/managed-process';
+import { ManagedProcess } from '../../libs/testing/src/lib/stack/managed-process';
 import { startRedisServer } from '../../libs/testing/src/lib/stack/redis-server';
 import type { Bench } from '../lib/bench';
 import { HttpRequestSpec, LoadResult, LoadSettings, loadSettingsFromEnv, measure, preflight } from '../lib/load';
 import { machineInfo } from '../lib/machine';
-import { spawnBenchScript, waitForHttp } from '../lib/processes';
+import { cpuProfileArgs, spawnBenchScript, waitForHttp } from '../lib/processes';
 import { CpuMeter } from '../lib/cpu';
 import { RedisCommandMeter } from '../lib/redis-commands';
-import { contended, cpuRatioPercent, formatTable, LOAD_GENERATOR_PROCESS, ratioPercent, REDIS_PROCESS, say, SERVER_PROCESS, TargetRow, writeResults } from '../lib/report';
+import { contended, cpuRatioPercent, formatTable, LOAD_GENERATOR_PROCESS, measurementLines, ratioPercent, REDIS_PROCESS, say, SERVER_PROCESS, TargetRow, writeResults } from '../lib/report';
 
 const BASELINE = 'bare-fastify';
 const USER = 'bench-user';
@@ -65,28 +65,6 @@ async function runRedisBenchmark(port: number): Promise<RedisBenchmark> {
   const last = summaries.at(-1);
   if (!last) throw new Error(`could not read redis-benchmark's output:\n${stdout.slice(-500)}`);
   return { command: `redis-benchmark ${args.join(' ')}`, opsPerSecond: Number(last[1]), p50Ms: last[2] ? Number(last[2]) : undefined };
-}
-
-/** spawnApp's command line with --cpu-prof (Node refuses it in NODE_OPTIONS); the profile is written when the gateway exits. */
-function spawnProfiledGateway(environment: Record<string, string>, profileDir: string): ManagedProcess {
-  const main = join(REPO_ROOT, 'apps', 'rpc-gateway', 'src', 'main.ts');
-  return startProcess('rpc-gateway (profiled)', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-r', '@swc-node/register', main], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), ...environment },
-  });
-}
-
-function cpuSummary(result: LoadResult): string {
-  const lines: string[] = [];
-  if (result.cpu) {
-    const parts = Object.entries(result.cpu.processes).map(([name, usage]) => `${name} ${usage.cpuPercentOfOneCore}% of a core (${usage.usPerRequest} us/req)`);
-    lines.push(`CPU: ${parts.join(', ')}; other ${result.cpu.otherPercent}% and steal ${result.cpu.stealPercent}% of the machine`);
-  }
-  if (result.redisCommands) {
-    const commands = Object.entries(result.redisCommands.perRequest).map(([command, calls]) => `${command} ${calls}`);
-    lines.push(`Redis commands per request: ${commands.join(', ') || 'none'}`);
-  }
-  return lines.map((line) => `\n[bench]   ${line}`).join('');
 }
 
 function roundOrNull(value: number | undefined): number | null {
@@ -145,7 +123,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
       start: async () => {
         const port = await findFreePort();
         const environment = { ...gatewayEnvironment, PORT: String(port) };
-        const gateway = profileDir ? spawnProfiledGateway(environment, profileDir) : spawnApp('rpc-gateway', environment);
+        const gateway = spawnApp('rpc-gateway', environment, cpuProfileArgs(profileDir));
         const url = `http://127.0.0.1:${port}`;
         await waitForHttp(gateway, `${url}/healthz`, 120_000);
         return { url, process: gateway };
@@ -171,7 +149,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
           const meter = new CpuMeter({ [LOAD_GENERATOR_PROCESS]: process.pid, [SERVER_PROCESS]: server.process.child.pid, [REDIS_PROCESS]: redis.process.child.pid });
           const result: LoadResult = await measure(request, settings, { cpu: meter, redis: redisCommands });
           rows.push({ target: target.name, result });
-          say(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyP50Ms.toFixed(2)} ms, p99 ${result.latencyP99Ms.toFixed(2)} ms, non-2xx ${result.non2xx}, errors ${result.errors}${cpuSummary(result)}`);
+          say(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyP50Ms.toFixed(2)} ms, p99 ${result.latencyP99Ms.toFixed(2)} ms, non-2xx ${result.non2xx}, errors ${result.errors}${measurementLines(result.cpu, result.redisCommands, 'req')}`);
         }
       } finally {
         await server.process.stop();

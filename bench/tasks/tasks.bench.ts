@@ -13,14 +13,14 @@ import { JobsOptions, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { REPO_ROOT, spawnApp } from '../../libs/testing/src/lib/app-process';
 import { findFreePort } from '../../libs/testing/src/lib/stack/free-port';
-import { ManagedProcess, startProcess, waitUntilReady } from '../../libs/testing/src/lib/stack/managed-process';
+import { ManagedProcess, waitUntilReady } from '../../libs/testing/src/lib/stack/managed-process';
 import { startRedisServer } from '../../libs/testing/src/lib/stack/redis-server';
 import type { Bench } from '../lib/bench';
 import { CpuMeter, CpuWindow } from '../lib/cpu';
 import { machineInfo } from '../lib/machine';
-import { spawnBenchScript } from '../lib/processes';
+import { cpuProfileArgs, spawnBenchScript } from '../lib/processes';
 import { RedisCommandMeter, RedisCommandWindow } from '../lib/redis-commands';
-import { say, writeResults } from '../lib/report';
+import { measurementLines, say, writeResults } from '../lib/report';
 import { CompletionTracker, LoopResult, LoopSettings, runClosedLoop } from './closed-loop';
 import { InProcessProfile } from './in-process-profile';
 import { startTaskProducer } from './task-producer';
@@ -104,14 +104,6 @@ function roundOrNull(value: number | undefined): number | null {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Node with --cpu-prof (refused in NODE_OPTIONS); the profile is written when the process exits. */
-function spawnProfiled(name: string, script: string, environment: Record<string, string>, profileDir: string): ManagedProcess {
-  return startProcess(`${name} (profiled)`, process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-r', '@swc-node/register', script], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), ...environment },
-  });
-}
-
 /** Stops a worker; with --cpu-prof, says where its profile (written on exit, named after its pid) went. */
 async function stopWorker(worker: ManagedProcess, profileDir: string | undefined): Promise<void> {
   const pid = worker.child.pid;
@@ -122,18 +114,14 @@ async function stopWorker(worker: ManagedProcess, profileDir: string | undefined
 }
 
 async function startRawWorker(environment: Record<string, string>, profileDir: string | undefined): Promise<ManagedProcess> {
-  const worker = profileDir
-    ? spawnProfiled('raw-bullmq-worker', join(REPO_ROOT, 'bench', 'tasks', 'raw-bullmq-worker.ts'), environment, profileDir)
-    : spawnBenchScript('raw-bullmq-worker', 'tasks/raw-bullmq-worker.ts', environment);
+  const worker = spawnBenchScript('raw-bullmq-worker', 'tasks/raw-bullmq-worker.ts', environment, cpuProfileArgs(profileDir));
   await waitUntilReady(worker, async () => worker.output().includes('raw-bullmq-worker ready'), 60_000);
   return worker;
 }
 
 /** The real apps/task-worker; ready once it has recorded itself in `instances:live` (it logs at warn, so no `workers_started` line). */
 async function startTaskWorker(environment: Record<string, string>, profileDir: string | undefined, control: Redis): Promise<ManagedProcess> {
-  const worker = profileDir
-    ? spawnProfiled('task-worker', join(REPO_ROOT, 'apps', 'task-worker', 'src', 'main.ts'), { LOG_LEVEL: 'info', ...environment }, profileDir)
-    : spawnApp('task-worker', environment);
+  const worker = spawnApp('task-worker', environment, cpuProfileArgs(profileDir));
   const registered = async () =>
     (await control.zrange(INSTANCES_KEY, 0, -1)).some((member) => {
       const instance = JSON.parse(member) as { app?: string; pid?: number };
@@ -186,24 +174,10 @@ async function measureTarget(target: Target, settings: TasksSettings, meters: Me
   if (profile) say(`  producer profile of the measured window: ${await profile.stop(`producer-${target.name.replace(/\W+/g, '-')}`)}`);
   await sleep(DUPLICATE_GRACE_MS); // a second completion of some job would show up by now
   const result: TargetResult = { target: target.name, loop, warmup, duplicates: target.tracker.duplicates, unexpected: target.tracker.unexpected, cpu: cpuWindow, redisCommands };
-  say(`  ${loopSummary(loop)}${target.tracker.duplicates ? `; ${target.tracker.duplicates} duplicate completions` : ''}${detailLines(result)}`);
+  say(`  ${loopSummary(loop)}${target.tracker.duplicates ? `; ${target.tracker.duplicates} duplicate completions` : ''}${measurementLines(result.cpu, result.redisCommands, 'job')}`);
   return result;
 }
 
-function detailLines(result: TargetResult): string {
-  const lines: string[] = [];
-  if (result.cpu) {
-    const parts = Object.entries(result.cpu.processes).map(([name, usage]) => `${name} ${usage.cpuPercentOfOneCore}% of a core (${usage.usPerRequest} us/job)`);
-    lines.push(`CPU: ${parts.join(', ')}; other ${result.cpu.otherPercent}% and steal ${result.cpu.stealPercent}% of the machine`);
-  }
-  if (result.redisCommands) {
-    const commands = Object.entries(result.redisCommands.perRequest)
-      .sort(([, a], [, b]) => b - a)
-      .map(([command, calls]) => `${command} ${calls}`);
-    lines.push(`Redis commands per job (${result.redisCommands.totalPerRequest}): ${commands.join(', ') || 'none'}`);
-  }
-  return lines.map((line) => `\n[bench]   ${line}`).join('');
-}
 
 async function runRaw(settings: TasksSettings, config: AppConfig, redisHost: string, redisPort: number, meters: Meters, profileDir: string | undefined): Promise<TargetResult> {
   const connection = { host: redisHost, port: redisPort, maxRetriesPerRequest: null };

@@ -9,5 +9,5 @@ export { startProcess } from './lib/stack/managed-process';
 export type { ManagedProcess } from './lib/stack/managed-process';
 export { waitFor } from './lib/wait-for';
 export { testConfig, uniqueId, TEST_SERVICE_TOKEN } from './lib/test-config';
-export { spawnApp, exitOf, REPO_ROOT } from './lib/app-process';
+export { spawnApp, spawnTsScript, exitOf, REPO_ROOT } from './lib/app-process';
 export { describeWorkerAppLiveness } from './lib/worker-app-liveness';

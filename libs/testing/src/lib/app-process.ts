@@ -4,14 +4,20 @@ import { ManagedProcess, startProcess } from './stack/managed-process';
 export const REPO_ROOT = join(__dirname, '../../../..');
 
 /**
- * Runs an app's real main.ts in its own process (compiled on the fly by SWC, as `npm start` does),
- * with the given environment on top of the test's, so tests can kill it, SIGTERM it, or run two.
+ * Runs a TypeScript entry file in its own Node process, compiled on the fly by SWC (as `npm start`
+ * does), with the given environment on top of the caller's and optional extra Node flags
+ * (`--cpu-prof`, which Node refuses in NODE_OPTIONS).
  */
-export function spawnApp(app: string, environment: Record<string, string>): ManagedProcess {
-  return startProcess(app, process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, 'apps', app, 'src', 'main.ts')], {
+export function spawnTsScript(name: string, script: string, environment: Record<string, string>, nodeArgs: string[] = []): ManagedProcess {
+  return startProcess(name, process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
     cwd: REPO_ROOT,
-    env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), LOG_LEVEL: 'info', ...environment },
+    env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), ...environment },
   });
+}
+
+/** Runs an app's real main.ts in its own process, so tests can kill it, SIGTERM it, or run two. */
+export function spawnApp(app: string, environment: Record<string, string>, nodeArgs: string[] = []): ManagedProcess {
+  return spawnTsScript(app, join(REPO_ROOT, 'apps', app, 'src', 'main.ts'), { LOG_LEVEL: 'info', ...environment }, nodeArgs);
 }
 
 /** Resolves with the exit code (or the signal) when the process ends. */
