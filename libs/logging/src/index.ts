@@ -1,4 +1,4 @@
 export { LogContext } from './lib/log-context';
 export type { LogFields } from './lib/log-context';
-export { createJsonLogger, NestJsonLogger } from './lib/json-logger';
+export { createJsonLogger, NestJsonLogger, isLevelEnabled } from './lib/json-logger';
 export type { JsonLogger } from './lib/json-logger';

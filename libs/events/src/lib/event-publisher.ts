@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { LogContext } from '@suite/logging';
+import { isLevelEnabled, LogContext } from '@suite/logging';
 import { RedisConnections } from '@suite/redis';
 import { buildEventStreamKey, buildUserChannel } from '@suite/redis-namespaces';
 import { randomUUID } from 'node:crypto';
@@ -18,11 +18,14 @@ type Listener = (envelope: EventEnvelope) => void;
 export class EventPublisher {
   private readonly logger = new Logger('Events');
   private readonly listeners = new Set<Listener>();
+  private readonly debugLogs: boolean;
 
   constructor(
     private readonly redis: RedisConnections,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.debugLogs = isLevelEnabled(config.LOG_LEVEL, 'debug');
+  }
 
   /** Called after each publish (metrics). */
   onPublished(listener: Listener): () => void {
@@ -61,7 +64,7 @@ export class EventPublisher {
   }
 
   private published<Payload>(envelope: EventEnvelope<Payload>, channel: string): EventEnvelope<Payload> {
-    this.logger.debug({ event: 'publish', channel, type: envelope.type, event_id: envelope.id, user_id: envelope.uid });
+    if (this.debugLogs) this.logger.debug({ event: 'publish', channel, type: envelope.type, event_id: envelope.id, user_id: envelope.uid });
     for (const listener of this.listeners) listener(envelope);
     return envelope;
   }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createJsonLogger, NestJsonLogger } from './json-logger';
+import { createJsonLogger, isLevelEnabled, NestJsonLogger } from './json-logger';
 import { LogContext } from './log-context';
 
 function capture() {
@@ -43,5 +43,15 @@ describe('JSON logger', () => {
     await flush();
     expect(lines[0]).toMatchObject({ level: 'info', message: 'Mapped route', context: 'RouterExplorer' });
     expect(lines[1]).toMatchObject({ level: 'warn', event: 'slow', ms: 5, context: 'Rpc' });
+  });
+});
+
+describe('isLevelEnabled', () => {
+  it('follows the configured level', () => {
+    expect(isLevelEnabled('info', 'debug')).toBe(false);
+    expect(isLevelEnabled('info', 'info')).toBe(true);
+    expect(isLevelEnabled('debug', 'info')).toBe(true);
+    expect(isLevelEnabled('warn', 'info')).toBe(false);
+    expect(isLevelEnabled('silent', 'warn')).toBe(false);
   });
 });

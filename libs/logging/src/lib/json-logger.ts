@@ -73,3 +73,14 @@ export class NestJsonLogger implements LoggerService {
     }
   }
 }
+
+const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/**
+ * Whether lines of `level` are written under the configured level. Hot paths check this once, at
+ * construction, because building a log line costs even when the logger then drops it.
+ */
+export function isLevelEnabled(configured: string, level: 'trace' | 'debug' | 'info' | 'warn'): boolean {
+  if (configured === 'silent') return false;
+  return LEVEL_ORDER.indexOf(level) >= LEVEL_ORDER.indexOf(configured);
+}

@@ -1,6 +1,6 @@
 import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { LogContext } from '@suite/logging';
+import { isLevelEnabled, LogContext } from '@suite/logging';
 import { MetricsService } from '@suite/metrics';
 import { RedisConnections } from '@suite/redis';
 import { RpcCallContext, RpcError, RpcRequest } from '@suite/rpc-contract';
@@ -34,7 +34,6 @@ const SERVICE_SCOPE = '_service';
 export class RpcDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Rpc');
   private readonly background = new Set<Promise<void>>();
-  // Building a log line costs even when the level drops it: decide once.
   private readonly debugLogs: boolean;
   private readonly infoLogs: boolean;
   /** Channels a reply_to may not publish on: clients' event channels and the suite's control channels. */
@@ -49,8 +48,8 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     private readonly redis: RedisConnections,
     private readonly serviceToken: ServiceToken,
   ) {
-    this.debugLogs = ['debug', 'trace'].includes(config.LOG_LEVEL);
-    this.infoLogs = this.debugLogs || config.LOG_LEVEL === 'info';
+    this.debugLogs = isLevelEnabled(config.LOG_LEVEL, 'debug');
+    this.infoLogs = isLevelEnabled(config.LOG_LEVEL, 'info');
     this.reservedChannels = [config.LISTENERS_CHANNEL_PREFIX, 'msg:', 'chat:', 'workflow:'];
   }
 
