@@ -10,10 +10,20 @@ export interface LogFields {
 
 const storage = new AsyncLocalStorage<LogFields>();
 
+/** Every store has all four fields (some undefined): one object shape, so later assigns stay cheap on the hot path. */
+function storeOf(parent: LogFields | undefined, fields: LogFields): LogFields {
+  return {
+    trace_id: fields.trace_id ?? parent?.trace_id,
+    user_id: fields.user_id ?? parent?.user_id,
+    job_id: fields.job_id ?? parent?.job_id,
+    method: fields.method ?? parent?.method,
+  };
+}
+
 export const LogContext = {
   /** Runs `work` with `fields` added to the current context (inner values win). */
   run<T>(fields: LogFields, work: () => T): T {
-    return storage.run({ ...storage.getStore(), ...fields }, work);
+    return storage.run(storeOf(storage.getStore(), fields), work);
   },
   current(): LogFields {
     return storage.getStore() ?? {};
@@ -21,6 +31,10 @@ export const LogContext = {
   /** Adds fields to the context of the current call (no-op outside one). Cheaper than a nested run. */
   assign(fields: LogFields): void {
     const store = storage.getStore();
-    if (store) Object.assign(store, fields);
+    if (!store) return;
+    if (fields.trace_id !== undefined) store.trace_id = fields.trace_id;
+    if (fields.user_id !== undefined) store.user_id = fields.user_id;
+    if (fields.job_id !== undefined) store.job_id = fields.job_id;
+    if (fields.method !== undefined) store.method = fields.method;
   },
 };

@@ -1,5 +1,6 @@
 import { RpcError, RpcMethodMetadata } from '@suite/rpc-contract';
-import { plainToInstance } from 'class-transformer';
+import { plainToInstance, TransformationType } from 'class-transformer';
+import { defaultMetadataStorage as transformerMetadata } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 
 /**
@@ -32,14 +33,51 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
+type Dto = NonNullable<RpcMethodMetadata['dto']>;
+
+/** Whether class-transformer has anything to do for this DTO (@Type, @Transform, @Expose, @Exclude). */
+function needsTransformer(dto: Dto, params: readonly string[]): boolean {
+  return (
+    transformerMetadata.getStrategy(dto) !== 'none' ||
+    transformerMetadata.getExposedMetadatas(dto).length > 0 ||
+    transformerMetadata.getExcludedMetadatas(dto).length > 0 ||
+    params.some(
+      (name) =>
+        transformerMetadata.findTypeMetadata(dto, name) !== undefined ||
+        transformerMetadata.findTransformMetadatas(dto, name, TransformationType.PLAIN_TO_CLASS).length > 0,
+    )
+  );
+}
+
+type InstanceBuilder = (bound: Record<string, unknown>) => object;
+const builders = new WeakMap<RpcMethodMetadata, InstanceBuilder>();
+
+/**
+ * The DTO instance for bound parameters. A DTO without class-transformer decorators gets its
+ * fields assigned onto `new dto()` (what plainToInstance would do, with its default values kept),
+ * at a fraction of the cost; the rest go through plainToInstance.
+ */
+function instanceBuilder(method: RpcMethodMetadata, dto: Dto): InstanceBuilder {
+  let builder = builders.get(method);
+  if (!builder) {
+    builder = needsTransformer(dto, method.params)
+      ? (bound) => plainToInstance(dto, bound, { enableImplicitConversion: false, exposeDefaultValues: true })
+      : (bound) => Object.assign(new dto(), bound);
+    builders.set(method, builder);
+  }
+  return builder;
+}
+
 /** Validates bound parameters against the method's DTO; returns the DTO instance (what the handler receives). */
 export function validateParams(fullName: string, method: RpcMethodMetadata, bound: Record<string, unknown>): object {
   if (!method.dto) return bound;
-  const instance = plainToInstance(method.dto, bound, { enableImplicitConversion: false, exposeDefaultValues: true });
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const instance = instanceBuilder(method, method.dto)(bound);
+  const errors = validateSync(instance, VALIDATION_OPTIONS);
   if (errors.length > 0) throw RpcError.invalidArgs(`${fullName}: ${flatten(errors).join('; ')}`);
   return instance;
 }
+
+const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
 /** Start-up check: every declared parameter must be validated by the DTO, or the method would reject it. */
 export function assertParamsValidated(fullName: string, method: RpcMethodMetadata): void {

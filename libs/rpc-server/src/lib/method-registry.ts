@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { getRpcMethods, getRpcNamespace, RpcCallContext, RpcMethodMetadata, RpcNamespaceMetadata } from '@suite/rpc-contract';
 import { assertParamsValidated } from './bind-params';
+import { cacheValidationMetadata } from './validation-metadata-cache';
 
 type Implementation = (params: object, context: RpcCallContext) => unknown;
 
@@ -25,6 +26,7 @@ export class MethodRegistry implements OnModuleInit {
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
+    cacheValidationMetadata();
     for (const wrapper of this.discovery.getProviders()) {
       const { instance, metatype } = wrapper;
       if (!instance || !metatype) continue;

@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { bindParams, validateParams } from './bind-params';
 import { classifyError } from './classify-error';
 import { callFingerprint } from './fingerprint';
+import { HandlerCallContext } from './handler-call-context';
 import { IdempotencyStore } from './idempotency-store';
 import { MethodRegistry, RegisteredMethod } from './method-registry';
 import { parseEnvelope, traceIdOf } from './parse-envelope';
-import { RateLimiter } from './rate-limiter';
+import { RateDecision, RateLimiter } from './rate-limiter';
 import { answerWithData, answerWithError, RpcAnswer } from './rpc-answer';
 import { runWithTimeout } from './run-with-timeout';
 import { ServiceToken } from './service-token';
@@ -53,30 +54,9 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     this.reservedChannels = [config.LISTENERS_CHANNEL_PREFIX, 'msg:', 'chat:', 'workflow:'];
   }
 
-  async handle(call: IncomingCall): Promise<RpcAnswer> {
+  handle(call: IncomingCall): Promise<RpcAnswer> {
     const traceId = traceIdOf(call.body) ?? randomUUID();
-    const started = process.hrtime.bigint();
-    const headers = { 'x-trace-id': traceId };
-    let methodLabel = 'unknown';
-    let request: RpcRequest | undefined;
-    return LogContext.run({ trace_id: traceId }, async () => {
-      let answer: RpcAnswer;
-      try {
-        if (!this.serviceToken.verifyHeader(call.authorization)) throw new RpcError('UNAUTHORIZED', 'missing or invalid bearer token');
-        if (!call.contentType?.toLowerCase().startsWith('application/json')) {
-          throw RpcError.invalidArgs('the request body must be JSON (Content-Type: application/json)');
-        }
-        request = parseEnvelope(call.body, this.config.RPC_MAX_TIMEOUT_MS, this.reservedChannels);
-        LogContext.assign({ user_id: request.user_id, method: request.method });
-        const registered = this.registry.find(request.method);
-        if (registered) methodLabel = registered.fullName;
-        answer = await this.dispatch(request, registered, traceId, headers);
-      } catch (error) {
-        answer = this.failure(error, traceId, headers);
-      }
-      this.record(methodLabel, request, answer, started);
-      return answer;
-    });
+    return LogContext.run({ trace_id: traceId }, () => this.answer(call, traceId));
   }
 
   /** Resolves when every reply_to call still running has published its answer. */
@@ -88,14 +68,69 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     await this.drain();
   }
 
-  private async dispatch(request: RpcRequest, registered: RegisteredMethod | undefined, traceId: string, headers: Record<string, string>): Promise<RpcAnswer> {
+  /**
+   * The pipeline is synchronous up to the handler's own work: a call that needs no Redis round trip
+   * of the gateway's own (rate limit batch in hand, no idempotency key) creates no promise until
+   * the handler does. Every promise costs here, twice: AsyncLocalStorage tracks each one.
+   */
+  private answer(call: IncomingCall, traceId: string): Promise<RpcAnswer> {
+    const started = process.hrtime.bigint();
+    const headers = { 'x-trace-id': traceId };
+    let methodLabel = 'unknown';
+    let request: RpcRequest | undefined;
+    let pending: RpcAnswer | Promise<RpcAnswer>;
+    try {
+      if (!this.serviceToken.verifyHeader(call.authorization)) throw new RpcError('UNAUTHORIZED', 'missing or invalid bearer token');
+      if (!call.contentType?.toLowerCase().startsWith('application/json')) {
+        throw RpcError.invalidArgs('the request body must be JSON (Content-Type: application/json)');
+      }
+      request = parseEnvelope(call.body, this.config.RPC_MAX_TIMEOUT_MS, this.reservedChannels);
+      LogContext.assign({ user_id: request.user_id, method: request.method });
+      const registered = this.registry.find(request.method);
+      if (registered) methodLabel = registered.fullName;
+      pending = this.dispatch(request, registered, traceId, headers);
+    } catch (error) {
+      pending = this.failure(error, traceId, headers);
+    }
+    const finish = (answer: RpcAnswer): RpcAnswer => {
+      this.record(methodLabel, request, answer, started);
+      return answer;
+    };
+    if (pending instanceof Promise) return pending.then(finish, (error: unknown) => finish(this.failure(error, traceId, headers)));
+    return Promise.resolve(finish(pending));
+  }
+
+  private dispatch(request: RpcRequest, registered: RegisteredMethod | undefined, traceId: string, headers: Record<string, string>): RpcAnswer | Promise<RpcAnswer> {
     if (this.debugLogs) this.logger.debug({ event: 'rpc_call', method: request.method, session_id: request.session_id });
     const scope = request.user_id ?? SERVICE_SCOPE;
-    const decision = await this.rateLimiter.consume(scope).catch((error: unknown) => {
-      // Rate limiting protects; it must not take the gateway down with Redis.
-      this.logger.warn({ event: 'rate_limit_unavailable', error: (error as Error).message });
-      return { allowed: true } as const;
-    });
+    let decision: RateDecision | Promise<RateDecision>;
+    try {
+      decision = this.rateLimiter.consume(scope);
+    } catch (error) {
+      decision = this.rateLimitUnavailable(error);
+    }
+    if (decision instanceof Promise) {
+      return decision
+        .catch((error: unknown) => this.rateLimitUnavailable(error))
+        .then((settled) => this.dispatchAllowed(settled, request, registered, scope, traceId, headers));
+    }
+    return this.dispatchAllowed(decision, request, registered, scope, traceId, headers);
+  }
+
+  /** Rate limiting protects; it must not take the gateway down with Redis. */
+  private rateLimitUnavailable(error: unknown): RateDecision {
+    this.logger.warn({ event: 'rate_limit_unavailable', error: (error as Error).message });
+    return { allowed: true };
+  }
+
+  private dispatchAllowed(
+    decision: RateDecision,
+    request: RpcRequest,
+    registered: RegisteredMethod | undefined,
+    scope: string,
+    traceId: string,
+    headers: Record<string, string>,
+  ): RpcAnswer | Promise<RpcAnswer> {
     if (!decision.allowed) throw new RpcError('RATE_LIMITED', 'too many calls; retry later', decision.retryAfterMs);
 
     if (!registered) throw new RpcError('METHOD_NOT_FOUND', `unknown method "${request.method}"`);
@@ -105,73 +140,82 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     const bound = bindParams(registered.fullName, registered.method, request.args ?? [], request.kwargs ?? {});
     const params = validateParams(registered.fullName, registered.method, bound);
     const timeoutMs = request.timeout_ms ?? this.config.RPC_DEFAULT_TIMEOUT_MS;
-
-    let owner: string | undefined;
-    if (request.idempotency_key) {
-      const claim = await this.idempotency.claim(scope, request.idempotency_key, callFingerprint(registered.fullName, bound), timeoutMs);
-      if (claim.outcome === 'mismatch') {
-        throw new RpcError('IDEMPOTENCY_MISMATCH', 'this idempotency_key was used with a different method or arguments');
-      }
-      if (claim.outcome === 'in_progress') {
-        throw new RpcError('IDEMPOTENCY_IN_PROGRESS', 'a call with this idempotency_key is still running', claim.retryAfterMs);
-      }
-      if (claim.outcome === 'replay') {
-        const replayHeaders = { ...headers, 'idempotent-replay': 'true' };
-        if (request.reply_to) {
-          await this.publishReply(request.reply_to, claim.response.body);
-          return answerWithData(202, { accepted: true, trace_id: traceId }, replayHeaders);
-        }
-        return { status: claim.response.status, body: claim.response.body, headers: replayHeaders };
-      }
-      owner = claim.owner;
-    }
-
     const context = { method: registered.fullName, trace_id: traceId, user_id: request.user_id, session_id: request.session_id };
-    const execute = async (): Promise<RpcAnswer> => {
-      const answer = await this.execute(registered, params, context, timeoutMs, headers);
-      if (owner && request.idempotency_key) {
-        // Stripe semantics: the answer is kept, errors included, except an error that tells the
-        // caller to retry later (UNAVAILABLE, QUOTA_EXCEEDED with a wait): replaying it would
-        // make the advised retry pointless, so the key is freed for it instead.
-        const key = request.idempotency_key;
-        const settle = answer.transient
-          ? this.idempotency.release(scope, key, owner)
-          : this.idempotency.complete(scope, key, owner, { status: answer.status, body: answer.body });
-        await settle.catch((error: unknown) => {
-          this.logger.error({ event: 'idempotency_store_failed', error: (error as Error).message });
-        });
-      }
-      return answer;
-    };
 
-    if (request.reply_to) {
-      const replyTo = request.reply_to;
-      const running = execute()
-        .then((answer) => this.publishReply(replyTo, answer.body))
-        .catch((error: unknown) => this.logger.error({ event: 'reply_to_failed', error: (error as Error).message }));
-      this.background.add(running);
-      void running.finally(() => this.background.delete(running));
-      return answerWithData(202, { accepted: true, trace_id: traceId }, headers);
-    }
-    return execute();
+    if (request.idempotency_key) return this.dispatchIdempotent(request, request.idempotency_key, registered, bound, params, context, scope, timeoutMs, headers);
+    if (request.reply_to) return this.inBackground(request.reply_to, this.execute(registered, params, context, timeoutMs, headers), traceId, headers);
+    return this.execute(registered, params, context, timeoutMs, headers);
   }
 
-  private async execute(
+  private async dispatchIdempotent(
+    request: RpcRequest,
+    key: string,
+    registered: RegisteredMethod,
+    bound: Record<string, unknown>,
+    params: object,
+    context: Omit<RpcCallContext, 'signal'>,
+    scope: string,
+    timeoutMs: number,
+    headers: Record<string, string>,
+  ): Promise<RpcAnswer> {
+    const claim = await this.idempotency.claim(scope, key, callFingerprint(registered.fullName, bound), timeoutMs);
+    if (claim.outcome === 'mismatch') {
+      throw new RpcError('IDEMPOTENCY_MISMATCH', 'this idempotency_key was used with a different method or arguments');
+    }
+    if (claim.outcome === 'in_progress') {
+      throw new RpcError('IDEMPOTENCY_IN_PROGRESS', 'a call with this idempotency_key is still running', claim.retryAfterMs);
+    }
+    if (claim.outcome === 'replay') {
+      const replayHeaders = { ...headers, 'idempotent-replay': 'true' };
+      if (request.reply_to) {
+        await this.publishReply(request.reply_to, claim.response.body);
+        return answerWithData(202, { accepted: true, trace_id: context.trace_id }, replayHeaders);
+      }
+      return { status: claim.response.status, body: claim.response.body, headers: replayHeaders };
+    }
+    const { owner } = claim;
+    const executed = Promise.resolve(this.execute(registered, params, context, timeoutMs, headers)).then(async (answer) => {
+      // Stripe semantics: the answer is kept, errors included, except an error that tells the
+      // caller to retry later (UNAVAILABLE, QUOTA_EXCEEDED with a wait): replaying it would
+      // make the advised retry pointless, so the key is freed for it instead.
+      const settle = answer.transient
+        ? this.idempotency.release(scope, key, owner)
+        : this.idempotency.complete(scope, key, owner, { status: answer.status, body: answer.body });
+      await settle.catch((error: unknown) => {
+        this.logger.error({ event: 'idempotency_store_failed', error: (error as Error).message });
+      });
+      return answer;
+    });
+    if (request.reply_to) return this.inBackground(request.reply_to, executed, context.trace_id, headers);
+    return executed;
+  }
+
+  /** `reply_to`: answers 202 now and publishes the envelope on the channel when the call is done. */
+  private inBackground(replyTo: string, executing: RpcAnswer | Promise<RpcAnswer>, traceId: string, headers: Record<string, string>): RpcAnswer {
+    const running = Promise.resolve(executing)
+      .then((answer) => this.publishReply(replyTo, answer.body))
+      .catch((error: unknown) => this.logger.error({ event: 'reply_to_failed', error: (error as Error).message }));
+    this.background.add(running);
+    void running.finally(() => this.background.delete(running));
+    return answerWithData(202, { accepted: true, trace_id: traceId }, headers);
+  }
+
+  /** The handler's answer, or its error as an envelope; never throws, never rejects. */
+  private execute(
     registered: RegisteredMethod,
     params: object,
     context: Omit<RpcCallContext, 'signal'>,
     timeoutMs: number,
     headers: Record<string, string>,
-  ): Promise<RpcAnswer> {
+  ): RpcAnswer | Promise<RpcAnswer> {
     try {
-      const data = await runWithTimeout(timeoutMs, (abort) =>
-        registered.invoke(params, {
-          ...context,
-          get signal() {
-            return abort.signal;
-          },
-        }),
-      );
+      const data = runWithTimeout(timeoutMs, (abort) => registered.invoke(params, new HandlerCallContext(context, abort)));
+      if (data instanceof Promise) {
+        return data.then(
+          (value) => answerWithData(200, value, headers),
+          (error: unknown) => this.failure(error, context.trace_id, headers),
+        );
+      }
       return answerWithData(200, data, headers);
     } catch (error) {
       return this.failure(error, context.trace_id, headers);

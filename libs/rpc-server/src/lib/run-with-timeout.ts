@@ -26,23 +26,28 @@ export class LazyAbort {
 
 /**
  * Runs `work` with an AbortSignal that fires after `timeoutMs`; rejects with CallTimeoutError at
- * that moment even if the work ignores the signal. Work that answers synchronously needs no timer.
+ * that moment even if the work ignores the signal. Work that answers synchronously needs no timer
+ * and gets no promise: the RPC hot path creates as few as it can.
  */
-export async function runWithTimeout<T>(timeoutMs: number, work: (abort: LazyAbort) => Promise<T> | T): Promise<T> {
+export function runWithTimeout<T>(timeoutMs: number, work: (abort: LazyAbort) => Promise<T> | T): Promise<T> | T {
   const abort = new LazyAbort();
   const outcome = work(abort);
   if (!(outcome instanceof Promise)) return outcome;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
       const error = new CallTimeoutError(timeoutMs);
       abort.abort(error);
       reject(error);
     }, timeoutMs);
+    outcome.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([outcome, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
