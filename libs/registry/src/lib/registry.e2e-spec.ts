@@ -174,6 +174,23 @@ describe('registry against real Redis and the Firestore emulator', () => {
       expect(await tasks.updateProgress(uniqueId('missing'), { status: 'running' })).toBe(false);
     });
 
+    it.each([
+      ['the owner named by the job (ended in the update\'s own script)', (user: string, company: string) => ({ userId: user, companyId: company })],
+      ['a wrong owner (ended after it, for the record\'s owner)', (user: string) => ({ userId: user, companyId: uniqueId('other') })],
+      ['no owner (ended after it)', () => undefined],
+    ])('ending a task with %s frees its slot and moves it to the history', async (_case, ownerOf) => {
+      const [user, company, taskId] = [uniqueId('u'), uniqueId('c'), uniqueId('task')];
+      const tasks = unifiedOn.get(TaskRegistry);
+      await tasks.register({ taskId, taskType: 'noop', userId: user, companyId: company });
+      expect(await tasks.updateProgress(taskId, { status: 'failed', error: 'boom' }, ownerOf(user, company))).toBe(true);
+      expect(await unifiedOn.get(CompanyQuotasService).activeTaskIds(company, user)).toEqual([]);
+      expect(await redis.command.smembers(`registry:unified:${user}:active_tasks`)).toEqual([]);
+      expect(await redis.command.smembers(`registry:unified:${user}:task_history`)).toEqual([taskId]);
+      expect(await redis.command.ttl(`registry:unified:${user}:task_history`)).toBeGreaterThan(0);
+      expect((await unifiedOn.get(CompanyRegistry).get(company))?.services.active_tasks).toEqual([]);
+      expect(await tasks.get(taskId)).toMatchObject({ task_info: { status: 'failed' } });
+    });
+
     it('200 concurrent register_task calls for one company leave 200 tasks in the company record', async () => {
       const company = uniqueId('c');
       await unifiedOn.get(CompanyQuotasService).set(company, { max_tasks_per_user: 1000 });

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { RedisConnections, RedisScript } from '@suite/redis';
 import {
+  buildQuotaActiveTasksKey,
+  buildRegistryCompanySetKey,
   buildRegistryTaskKey,
+  buildRegistryUnifiedSetKey,
   REGISTRY_TASKS_KEY,
   RedisTTL,
 } from '@suite/redis-namespaces';
@@ -24,8 +27,14 @@ return 1
 
 /**
  * Applies a progress update unless the task is missing or already ended (a late update never
- * revives a cancelled or finished task). ARGV: terminal statuses (comma list), then pairs.
- * Returns {previous status, user, company} or false.
+ * revives a cancelled or finished task). Returns {previous status, user, company, ended} or false.
+ *
+ * ARGV: 1 terminal statuses (comma list), 2 whether to end the task here ('1') or leave that to the
+ * caller ('0'), 3 task id, 4 user id, 5 company id, 6 history TTL, then the field/value pairs.
+ * Ending here (single node only: the keys span hash slots) frees the quota slot (KEYS[2]) and moves
+ * the task from the user's active set (KEYS[3]) to their history (KEYS[4]) and out of the company's
+ * active set (KEYS[5]), in the same step; `ended` is 1 when it did. It does so only when the record
+ * belongs to the given user and company, whose keys the caller built.
  */
 const UPDATE_TASK = new RedisScript(
   'task_update',
@@ -33,10 +42,25 @@ const UPDATE_TASK = new RedisScript(
 local current = redis.call('HMGET', KEYS[1], 'status', 'user_id', 'company_id')
 if not current[1] then return false end
 if string.find(',' .. ARGV[1] .. ',', ',' .. current[1] .. ',', 1, true) then return false end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+current[4] = 0
+if ARGV[2] == '1' and current[2] == ARGV[4] and current[3] == ARGV[5] then
+  redis.call('SREM', KEYS[2], ARGV[3])
+  redis.call('SREM', KEYS[3], ARGV[3])
+  redis.call('SADD', KEYS[4], ARGV[3])
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+  redis.call('SREM', KEYS[5], ARGV[3])
+  current[4] = 1
+end
 return current
 `,
 );
+
+/** Who a task belongs to, as its job knows it: lets an ending update free the task's slots in one step. */
+export interface TaskOwner {
+  userId: string;
+  companyId: string;
+}
 
 export interface TaskRegistration {
   taskId: string;
@@ -146,10 +170,15 @@ export class TaskRegistry {
     return { registered: true, created, record };
   }
 
-  /** Returns false when the task does not exist or has already ended. Ending a task frees its slot. */
+  /**
+   * Returns false when the task does not exist or has already ended. Ending a task frees its slot
+   * and moves it to the user's history: in the update's own script when the caller names the
+   * owner and Redis is a single node, otherwise right after it.
+   */
   async updateProgress(
     taskId: string,
     progress: TaskProgress,
+    owner?: TaskOwner,
   ): Promise<boolean> {
     const pairs: Array<string | number> = [
       'status',
@@ -166,14 +195,28 @@ export class TaskRegistry {
     if (progress.result !== undefined)
       pairs.push('result', JSON.stringify(progress.result));
     if (progress.error !== undefined) pairs.push('error', progress.error);
-    const previous = (await UPDATE_TASK.run(
-      this.redis.command,
-      [buildRegistryTaskKey(taskId)],
-      [TERMINAL_TASK_STATUSES.join(','), ...pairs],
-    )) as [string, string, string] | null;
+    const terminal = isTerminalStatus(progress.status);
+    const endHere = terminal && owner !== undefined && !this.redis.isCluster;
+    const keys = [buildRegistryTaskKey(taskId)];
+    if (endHere)
+      keys.push(
+        buildQuotaActiveTasksKey(owner.companyId, owner.userId),
+        buildRegistryUnifiedSetKey(owner.userId, 'active_tasks'),
+        buildRegistryUnifiedSetKey(owner.userId, 'task_history'),
+        buildRegistryCompanySetKey(owner.companyId, 'active_tasks'),
+      );
+    const previous = (await UPDATE_TASK.run(this.redis.command, keys, [
+      TERMINAL_TASK_STATUSES.join(','),
+      endHere ? '1' : '0',
+      taskId,
+      owner?.userId ?? '',
+      owner?.companyId ?? '',
+      RedisTTL.REGISTRY_UNIFIED,
+      ...pairs,
+    ])) as [string, string, string, number] | null;
     if (!previous) return false;
-    if (isTerminalStatus(progress.status)) {
-      const [, userId, companyId] = previous;
+    const [, userId, companyId, ended] = previous;
+    if (terminal && ended !== 1) {
       await Promise.all([
         this.quotas.releaseTaskSlot(companyId, userId, taskId),
         this.users.moveTaskToHistory(userId, taskId),

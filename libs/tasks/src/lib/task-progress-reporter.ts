@@ -26,14 +26,11 @@ export class TaskProgressReporter {
   ) {}
 
   async report(job: TaskJobData, step: ProgressStep, workerId?: string): Promise<void> {
-    const applied = await this.registry.updateProgress(job.task_id, {
-      status: step.status,
-      progressPercent: step.progress,
-      currentStep: step.current_step,
-      workerId,
-      result: step.result,
-      error: step.error,
-    });
+    const applied = await this.registry.updateProgress(
+      job.task_id,
+      { status: step.status, progressPercent: step.progress, currentStep: step.current_step, workerId, result: step.result, error: step.error },
+      { userId: job.user_id, companyId: job.company_id },
+    );
     if (!applied) throw new TaskCancelledError(job.task_id);
     await this.publish(job, step);
   }
