@@ -14,13 +14,25 @@ import { RegistryLog } from './registry-log';
 import { TaskRecord, TERMINAL_TASK_STATUSES } from './registry-records';
 import { UnifiedRegistry } from './unified-registry';
 
-/** Creates the task record unless it exists; returns 1 when created. ARGV: TTL, then field/value pairs. */
+/**
+ * Creates the task record unless it exists; returns 1 when created. ARGV: 1 TTL, 2 whether to add
+ * the task to its sets here ('1', single node only: the keys span hash slots) or leave that to the
+ * caller ('0'), 3 task id, 4 user sets' TTL, 5 company sets' TTL, then field/value pairs. The sets:
+ * every task (KEYS[2]), the user's active tasks (KEYS[3]), the company's active tasks (KEYS[4]).
+ */
 const CREATE_TASK = new RedisScript(
   'task_create',
   `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+if ARGV[2] == '1' then
+  redis.call('SADD', KEYS[2], ARGV[3])
+  redis.call('SADD', KEYS[3], ARGV[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
+  redis.call('SADD', KEYS[4], ARGV[3])
+  redis.call('EXPIRE', KEYS[4], ARGV[5])
+end
 return 1
 `,
 );
@@ -136,13 +148,25 @@ export class TaskRegistry {
       current_step: 'queued',
       progress_percent: 0,
     };
+    const setsHere = !this.redis.isCluster;
+    const keys = [buildRegistryTaskKey(task.taskId)];
+    if (setsHere)
+      keys.push(
+        REGISTRY_TASKS_KEY,
+        buildRegistryUnifiedSetKey(task.userId, 'active_tasks'),
+        buildRegistryCompanySetKey(task.companyId, 'active_tasks'),
+      );
     const created =
-      (await CREATE_TASK.run(
-        this.redis.command,
-        [buildRegistryTaskKey(task.taskId)],
-        [ttl, ...Object.entries(fields).flat()],
-      )) === 1;
-    if (created) {
+      (await CREATE_TASK.run(this.redis.command, keys, [
+        ttl,
+        setsHere ? '1' : '0',
+        task.taskId,
+        RedisTTL.REGISTRY_UNIFIED,
+        RedisTTL.REGISTRY_COMPANY,
+        ...Object.entries(fields).flat(),
+      ])) === 1;
+    if (created && setsHere) await this.companies.ensure(task.companyId);
+    if (created && !setsHere) {
       await Promise.all([
         this.redis.command.sadd(REGISTRY_TASKS_KEY, task.taskId),
         this.users.addToSet(task.userId, 'active_tasks', task.taskId),
