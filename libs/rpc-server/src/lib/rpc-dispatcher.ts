@@ -237,7 +237,6 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     const code = answer.status < 300 ? 'ok' : errorCodeOf(answer.body);
     this.metrics.rpcDuration.observe({ method: methodLabel, code }, seconds);
     const durationMs = Math.round(seconds * 1e6) / 1e3;
-    if (request?.user_id) LogContext.assign({ user_id: request.user_id });
     if (code === 'ok') {
       if (this.infoLogs) this.logger.log({ event: 'rpc_ok', method: methodLabel, status: answer.status, duration_ms: durationMs });
       return;
