@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { AppConfig } from '@suite/config';
 import { Cluster, Redis, RedisOptions } from 'ioredis';
 import { redisClusterOptions, redisNodeOptions } from './redis-options';
+import { WriteBatchingRedis } from './write-batching-redis';
 
 /** A command connection to a single node or to a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -28,8 +29,8 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
 
   constructor(private readonly config: AppConfig) {
     this.nodeOptions = redisNodeOptions(config);
-    // Auto-pipelining batches the commands issued in one tick into one socket write.
-    this.command = this.create('command', { enableOfflineQueue: false, enableAutoPipelining: true });
+    // On a single node, the commands issued in one turn of the event loop go out in one socket write.
+    this.command = this.create('command', { enableOfflineQueue: false }, { batchWrites: true });
   }
 
   /** An app starts only once Redis answers (it exits, and the orchestrator restarts it, if Redis never does). */
@@ -90,14 +91,17 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     await Promise.all(clients.map((client) => closeQuietly(client)));
   }
 
-  private create(name: string, overrides: RedisOptions): RedisClient {
+  private create(name: string, overrides: RedisOptions, { batchWrites = false } = {}): RedisClient {
     const options: RedisOptions = { ...this.nodeOptions, ...overrides, connectionName: name };
-    const client: RedisClient = this.config.LISTENERS_REDIS_CLUSTER
-      ? new Cluster(
-          [{ host: this.config.LISTENERS_REDIS_HOST, port: this.config.LISTENERS_REDIS_PORT }],
-          { ...redisClusterOptions(this.config, options), enableOfflineQueue: overrides.enableOfflineQueue ?? true },
-        )
-      : new Redis(options);
+    let client: RedisClient;
+    if (this.config.LISTENERS_REDIS_CLUSTER) {
+      client = new Cluster([{ host: this.config.LISTENERS_REDIS_HOST, port: this.config.LISTENERS_REDIS_PORT }], {
+        ...redisClusterOptions(this.config, options),
+        enableOfflineQueue: overrides.enableOfflineQueue ?? true,
+      });
+    } else {
+      client = batchWrites ? new WriteBatchingRedis(options) : new Redis(options);
+    }
     let lastError = '';
     client.on('error', (error: Error) => {
       // ioredis emits an error on each failed reconnect; log once per distinct message.
