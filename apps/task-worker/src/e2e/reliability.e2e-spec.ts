@@ -8,8 +8,10 @@ import { TasksModule, TaskService } from '@suite/tasks';
 import { exitOf, ManagedProcess, spawnApp, testConfig, uniqueId, waitFor } from '@suite/testing';
 import { Redis } from 'ioredis';
 
+/** Queues of their own: a worker another test file starts on the shared Redis must not take these jobs. */
+const QUEUES = { QUEUE_PREFIX: `{${uniqueId('reliability')}}`, UNIFIED_REGISTRY_ENABLED: 'true' };
 /** Worker settings that make a dead worker's jobs come back within seconds rather than 30 s. */
-const FAST_RECOVERY = { WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_QUEUES: 'default', UNIFIED_REGISTRY_ENABLED: 'true' };
+const FAST_RECOVERY = { ...QUEUES, WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_QUEUES: 'default' };
 
 describe('task-worker reliability, with real worker processes', () => {
   let producer: TestingModule;
@@ -20,7 +22,7 @@ describe('task-worker reliability, with real worker processes', () => {
 
   beforeAll(async () => {
     producer = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(testConfig({ UNIFIED_REGISTRY_ENABLED: 'true' })), RedisModule, FirebaseModule, TasksModule],
+      imports: [ConfigModule.forRoot(testConfig(QUEUES)), RedisModule, FirebaseModule, TasksModule],
     }).compile();
     await producer.init();
     tasks = producer.get(TaskService);
