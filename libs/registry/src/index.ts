@@ -4,7 +4,7 @@ export type { HeartbeatResult } from './lib/presence-registry';
 export { UnifiedRegistry } from './lib/unified-registry';
 export type { SessionRegistration } from './lib/unified-registry';
 export { TaskRegistry, isTerminalStatus } from './lib/task-registry';
-export type { TaskOwner, TaskRegistration, TaskProgress, TaskRegistrationOutcome } from './lib/task-registry';
+export type { TaskOwner, TaskRegistration, TaskProgress, TaskRegistrationOutcome, TaskUpdateOutcome } from './lib/task-registry';
 export { CompanyRegistry } from './lib/company-registry';
 export { CompanyQuotasService } from './lib/company-quotas';
 export type { QuotaDecision } from './lib/company-quotas';

@@ -6,6 +6,7 @@ import { buildEventStreamKey, buildUserChannel } from '@suite/redis-namespaces';
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, EventMeta, EventType } from './event-envelope';
 import { PUBLISH_USER_EVENT } from './user-event-scripts';
+import { UserEventDraft } from './user-event-draft';
 
 type Listener = (envelope: EventEnvelope) => void;
 
@@ -34,14 +35,33 @@ export class EventPublisher {
   }
 
   async publishToUser<Payload>(uid: string, type: EventType, payload: Payload, meta: EventMeta = {}): Promise<EventEnvelope<Payload>> {
-    const body = this.envelopeWithoutId(uid, type, payload, meta);
-    const channel = buildUserChannel(this.config.LISTENERS_CHANNEL_PREFIX, uid);
-    const id = (await PUBLISH_USER_EVENT.run(
-      this.redis.command,
-      [buildEventStreamKey(uid)],
-      [this.config.EVENT_STREAM_MAXLEN, this.config.EVENT_STREAM_TTL_SECONDS, JSON.stringify(body), channel],
-    )) as string;
-    return this.published({ id, ...body }, channel);
+    return this.publishDraft(this.draftUserEvent(uid, type, payload, meta));
+  }
+
+  /**
+   * An event for a user, ready to publish: by `publishDraft`, or by a script of another lib that
+   * embeds `userEventLua` to publish in the same step as its own writes, then calls `confirmPublished`.
+   */
+  draftUserEvent<Payload>(uid: string, type: EventType, payload: Payload, meta: EventMeta = {}): UserEventDraft<Payload> {
+    const envelope = this.envelopeWithoutId(uid, type, payload, meta);
+    return {
+      envelope,
+      streamKey: buildEventStreamKey(uid),
+      channel: buildUserChannel(this.config.LISTENERS_CHANNEL_PREFIX, uid),
+      maxlen: this.config.EVENT_STREAM_MAXLEN,
+      ttlSeconds: this.config.EVENT_STREAM_TTL_SECONDS,
+      json: JSON.stringify(envelope),
+    };
+  }
+
+  async publishDraft<Payload>(draft: UserEventDraft<Payload>): Promise<EventEnvelope<Payload>> {
+    const id = (await PUBLISH_USER_EVENT.run(this.redis.command, [draft.streamKey], [draft.maxlen, draft.ttlSeconds, draft.json, draft.channel])) as string;
+    return this.confirmPublished(draft, id);
+  }
+
+  /** Records a draft some script published under stream id `id` (logs, listeners such as metrics). */
+  confirmPublished<Payload>(draft: UserEventDraft<Payload>, id: string): EventEnvelope<Payload> {
+    return this.published({ id, ...draft.envelope }, draft.channel);
   }
 
   /** Publishes on a channel that is not the user's event channel; the id is a fresh UUID. */

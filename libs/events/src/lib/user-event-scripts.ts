@@ -1,18 +1,36 @@
 import { RedisScript } from '@suite/redis';
 
+/** Where, in a script that embeds `userEventLua`, the event's key and arguments are. */
+export interface UserEventLuaRefs {
+  /** The user's stream key, e.g. `KEYS[1]`. */
+  stream: string;
+  maxlen: string;
+  ttlSeconds: string;
+  /** The envelope JSON without `id`. */
+  envelope: string;
+  channel: string;
+}
+
 /**
- * Appends an event to the user's capped stream and publishes it, in one atomic step, so a client
- * that replays from its last id can neither miss an event nor see one twice.
- * KEYS[1] stream; ARGV: maxlen, ttl seconds, envelope JSON without `id`, channel.
- * The published message is the envelope with the stream id spliced in as its first field.
+ * Lua that appends an event to the user's capped stream and publishes it, leaving the stream id in
+ * the local `event_id`. Done in one atomic step, so a client that replays from its last id can
+ * neither miss an event nor see one twice. The published message is the envelope with the stream
+ * id spliced in as its first field. Other scripts embed it to publish in the same step as their
+ * own writes (a task's progress update).
  */
+export function userEventLua(refs: UserEventLuaRefs): string {
+  return `
+local event_id = redis.call('XADD', ${refs.stream}, 'MAXLEN', ${refs.maxlen}, '*', 'e', ${refs.envelope})
+redis.call('EXPIRE', ${refs.stream}, ${refs.ttlSeconds})
+redis.call('PUBLISH', ${refs.channel}, '{"id":"' .. event_id .. '",' .. string.sub(${refs.envelope}, 2))
+`;
+}
+
+/** KEYS[1] stream; ARGV: maxlen, ttl seconds, envelope JSON without `id`, channel. Returns the id. */
 export const PUBLISH_USER_EVENT = new RedisScript(
   'publish_user_event',
-  `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'e', ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('PUBLISH', ARGV[4], '{"id":"' .. id .. '",' .. string.sub(ARGV[3], 2))
-return id
+  `${userEventLua({ stream: 'KEYS[1]', maxlen: 'ARGV[1]', ttlSeconds: 'ARGV[2]', envelope: 'ARGV[3]', channel: 'ARGV[4]' })}
+return event_id
 `,
 );
 

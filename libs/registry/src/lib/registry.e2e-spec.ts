@@ -1,5 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { ConfigModule } from '@suite/config';
+import { AppConfig, ConfigModule } from '@suite/config';
+import { EventPublisher } from '@suite/events';
 import { Firestore, FIRESTORE, FirebaseModule } from '@suite/firebase';
 import { RedisConnections, RedisModule } from '@suite/redis';
 import { testConfig, uniqueId, waitFor } from '@suite/testing';
@@ -189,6 +190,43 @@ describe('registry against real Redis and the Firestore emulator', () => {
       expect(await redis.command.ttl(`registry:unified:${user}:task_history`)).toBeGreaterThan(0);
       expect((await unifiedOn.get(CompanyRegistry).get(company))?.services.active_tasks).toEqual([]);
       expect(await tasks.get(taskId)).toMatchObject({ task_info: { status: 'failed' } });
+    });
+
+    it('an update and the event announcing it land in one step; a refused update publishes nothing', async () => {
+      const [user, company, taskId] = [uniqueId('u'), uniqueId('c'), uniqueId('task')];
+      const tasks = unifiedOn.get(TaskRegistry);
+      const events = new EventPublisher(redis, unifiedOn.get(AppConfig));
+      const subscriber = redis.createSubscriber();
+      const received: string[] = [];
+      try {
+        const owner = { userId: user, companyId: company };
+        const draftFor = (status: string) => events.draftUserEvent(user, 'task.progress_update', { task_id: taskId, status }, { job_id: taskId });
+        const started = draftFor('running');
+        await subscriber.subscribe(started.channel);
+        subscriber.on('message', (_channel, message) => received.push(message));
+        await tasks.register({ taskId, taskType: 'noop', userId: user, companyId: company });
+
+        const running = await tasks.updateProgressAndAnnounce(taskId, { status: 'running', progressPercent: 0 }, owner, started);
+        expect(running).toEqual({ applied: true, eventId: expect.stringMatching(/^\d+-\d+$/) });
+        const completed = await tasks.updateProgressAndAnnounce(taskId, { status: 'completed', progressPercent: 100 }, owner, draftFor('completed'));
+        expect(completed.applied).toBe(true);
+        const late = await tasks.updateProgressAndAnnounce(taskId, { status: 'running', progressPercent: 50 }, owner, draftFor('running'));
+        expect(late).toEqual({ applied: false, eventId: null });
+
+        const stream = await redis.command.xrange(started.streamKey, '-', '+');
+        expect(stream.map(([id]) => id)).toEqual([running.eventId, completed.eventId]);
+        expect(await redis.command.ttl(started.streamKey)).toBeGreaterThan(0);
+        await waitFor(() => received.length === 2, 'both events on the user channel');
+        expect(received.map((message) => JSON.parse(message))).toEqual([
+          expect.objectContaining({ id: running.eventId, type: 'task.progress_update', uid: user, job_id: taskId, payload: { task_id: taskId, status: 'running' } }),
+          expect.objectContaining({ id: completed.eventId, payload: { task_id: taskId, status: 'completed' } }),
+        ]);
+        // The update itself applied, and the end freed the slot, in the same step.
+        expect(await tasks.get(taskId)).toMatchObject({ task_info: { status: 'completed' } });
+        expect(await unifiedOn.get(CompanyQuotasService).activeTaskIds(company, user)).toEqual([]);
+      } finally {
+        subscriber.disconnect();
+      }
     });
 
     it('200 concurrent register_task calls for one company leave 200 tasks in the company record', async () => {

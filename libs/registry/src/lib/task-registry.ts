@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UserEventDraft, userEventLua } from '@suite/events';
 import { RedisConnections, RedisScript } from '@suite/redis';
 import {
   buildQuotaActiveTasksKey,
@@ -39,14 +40,19 @@ return 1
 
 /**
  * Applies a progress update unless the task is missing or already ended (a late update never
- * revives a cancelled or finished task). Returns {previous status, user, company, ended} or false.
+ * revives a cancelled or finished task). Returns {previous status, user, company, ended, event id}
+ * or false.
  *
  * ARGV: 1 terminal statuses (comma list), 2 whether to end the task here ('1') or leave that to the
- * caller ('0'), 3 task id, 4 user id, 5 company id, 6 history TTL, then the field/value pairs.
- * Ending here (single node only: the keys span hash slots) frees the quota slot (KEYS[2]) and moves
- * the task from the user's active set (KEYS[3]) to their history (KEYS[4]) and out of the company's
- * active set (KEYS[5]), in the same step; `ended` is 1 when it did. It does so only when the record
- * belongs to the given user and company, whose keys the caller built.
+ * caller ('0'), 3 task id, 4 user id, 5 company id, 6 history TTL, 7 whether to publish an event
+ * here ('1'), 8-11 the event (stream maxlen, stream TTL, envelope, channel), then the field/value
+ * pairs. Single node only (the keys span hash slots):
+ * - Ending here frees the quota slot (KEYS[2]) and moves the task from the user's active set
+ *   (KEYS[3]) to their history (KEYS[4]) and out of the company's active set (KEYS[5]), in the same
+ *   step; `ended` is 1 when it did. It does so only when the record belongs to the given user and
+ *   company, whose keys the caller built.
+ * - Publishing here appends the event to the user's stream (KEYS[6]) and publishes it, so the
+ *   update and its `task.progress_update` land together; the event id is returned ('' otherwise).
  */
 const UPDATE_TASK = new RedisScript(
   'task_update',
@@ -54,8 +60,9 @@ const UPDATE_TASK = new RedisScript(
 local current = redis.call('HMGET', KEYS[1], 'status', 'user_id', 'company_id')
 if not current[1] then return false end
 if string.find(',' .. ARGV[1] .. ',', ',' .. current[1] .. ',', 1, true) then return false end
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('HSET', KEYS[1], unpack(ARGV, 12))
 current[4] = 0
+current[5] = ''
 if ARGV[2] == '1' and current[2] == ARGV[4] and current[3] == ARGV[5] then
   redis.call('SREM', KEYS[2], ARGV[3])
   redis.call('SREM', KEYS[3], ARGV[3])
@@ -63,6 +70,10 @@ if ARGV[2] == '1' and current[2] == ARGV[4] and current[3] == ARGV[5] then
   redis.call('EXPIRE', KEYS[4], ARGV[6])
   redis.call('SREM', KEYS[5], ARGV[3])
   current[4] = 1
+end
+if ARGV[7] == '1' then
+  ${userEventLua({ stream: 'KEYS[6]', maxlen: 'ARGV[8]', ttlSeconds: 'ARGV[9]', envelope: 'ARGV[10]', channel: 'ARGV[11]' })}
+  current[5] = event_id
 end
 return current
 `,
@@ -72,6 +83,13 @@ return current
 export interface TaskOwner {
   userId: string;
   companyId: string;
+}
+
+export interface TaskUpdateOutcome {
+  /** False when the task does not exist or had already ended. */
+  applied: boolean;
+  /** The stream id of the event published with the update, or null when none was. */
+  eventId: string | null;
 }
 
 export interface TaskRegistration {
@@ -199,36 +217,40 @@ export class TaskRegistry {
    * and moves it to the user's history: in the update's own script when the caller names the
    * owner and Redis is a single node, otherwise right after it.
    */
-  async updateProgress(
-    taskId: string,
-    progress: TaskProgress,
-    owner?: TaskOwner,
-  ): Promise<boolean> {
-    const pairs: Array<string | number> = [
-      'status',
-      progress.status,
-      'updated_at',
-      new Date().toISOString(),
-    ];
-    if (progress.progressPercent !== undefined)
-      pairs.push('progress_percent', progress.progressPercent);
-    if (progress.currentStep !== undefined)
-      pairs.push('current_step', progress.currentStep);
-    if (progress.workerId !== undefined)
-      pairs.push('worker_id', progress.workerId);
-    if (progress.result !== undefined)
-      pairs.push('result', JSON.stringify(progress.result));
+  async updateProgress(taskId: string, progress: TaskProgress, owner?: TaskOwner): Promise<boolean> {
+    return (await this.applyUpdate(taskId, progress, owner, undefined)).applied;
+  }
+
+  /**
+   * `updateProgress`, and the event announcing it published in the same step when Redis is a
+   * single node (`eventId` is then its stream id). Otherwise `eventId` is null and the caller
+   * publishes the event itself, after the update was applied.
+   */
+  async updateProgressAndAnnounce(taskId: string, progress: TaskProgress, owner: TaskOwner, event: UserEventDraft): Promise<TaskUpdateOutcome> {
+    return this.applyUpdate(taskId, progress, owner, event);
+  }
+
+  private async applyUpdate(taskId: string, progress: TaskProgress, owner: TaskOwner | undefined, event: UserEventDraft | undefined): Promise<TaskUpdateOutcome> {
+    const pairs: Array<string | number> = ['status', progress.status, 'updated_at', new Date().toISOString()];
+    if (progress.progressPercent !== undefined) pairs.push('progress_percent', progress.progressPercent);
+    if (progress.currentStep !== undefined) pairs.push('current_step', progress.currentStep);
+    if (progress.workerId !== undefined) pairs.push('worker_id', progress.workerId);
+    if (progress.result !== undefined) pairs.push('result', JSON.stringify(progress.result));
     if (progress.error !== undefined) pairs.push('error', progress.error);
     const terminal = isTerminalStatus(progress.status);
-    const endHere = terminal && owner !== undefined && !this.redis.isCluster;
+    const inScript = owner !== undefined && !this.redis.isCluster;
+    const endHere = terminal && inScript;
+    const announceHere = event !== undefined && inScript;
     const keys = [buildRegistryTaskKey(taskId)];
-    if (endHere)
+    if (inScript) {
       keys.push(
         buildQuotaActiveTasksKey(owner.companyId, owner.userId),
         buildRegistryUnifiedSetKey(owner.userId, 'active_tasks'),
         buildRegistryUnifiedSetKey(owner.userId, 'task_history'),
         buildRegistryCompanySetKey(owner.companyId, 'active_tasks'),
       );
+      if (announceHere) keys.push(event.streamKey);
+    }
     const previous = (await UPDATE_TASK.run(this.redis.command, keys, [
       TERMINAL_TASK_STATUSES.join(','),
       endHere ? '1' : '0',
@@ -236,10 +258,15 @@ export class TaskRegistry {
       owner?.userId ?? '',
       owner?.companyId ?? '',
       RedisTTL.REGISTRY_UNIFIED,
+      announceHere ? '1' : '0',
+      announceHere ? event.maxlen : '',
+      announceHere ? event.ttlSeconds : '',
+      announceHere ? event.json : '',
+      announceHere ? event.channel : '',
       ...pairs,
-    ])) as [string, string, string, number] | null;
-    if (!previous) return false;
-    const [, userId, companyId, ended] = previous;
+    ])) as [string, string, string, number, string] | null;
+    if (!previous) return { applied: false, eventId: null };
+    const [, userId, companyId, ended, eventId] = previous;
     if (terminal && ended !== 1) {
       await Promise.all([
         this.quotas.releaseTaskSlot(companyId, userId, taskId),
@@ -247,12 +274,8 @@ export class TaskRegistry {
         this.companies.removeFromSet(companyId, 'active_tasks', taskId),
       ]);
     }
-    this.log.operation('update_task_progress', {
-      task_id: taskId,
-      status: progress.status,
-      progress: progress.progressPercent,
-    });
-    return true;
+    this.log.operation('update_task_progress', { task_id: taskId, status: progress.status, progress: progress.progressPercent });
+    return { applied: true, eventId: eventId || null };
   }
 
   async get(taskId: string): Promise<TaskRecord | null> {

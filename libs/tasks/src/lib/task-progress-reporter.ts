@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventPublisher } from '@suite/events';
+import { EventPublisher, UserEventDraft } from '@suite/events';
 import { TaskJobData, TaskProgressEvent } from '@suite/job-contracts';
 import { TaskRegistry } from '@suite/registry';
 import { TaskCancelledError } from './task-errors';
@@ -25,18 +25,26 @@ export class TaskProgressReporter {
     private readonly events: EventPublisher,
   ) {}
 
+  /** The record's update and its event land in one Redis step on a single node, in two otherwise. */
   async report(job: TaskJobData, step: ProgressStep, workerId?: string): Promise<void> {
-    const applied = await this.registry.updateProgress(
+    const event = this.draft(job, step);
+    const { applied, eventId } = await this.registry.updateProgressAndAnnounce(
       job.task_id,
       { status: step.status, progressPercent: step.progress, currentStep: step.current_step, workerId, result: step.result, error: step.error },
       { userId: job.user_id, companyId: job.company_id },
+      event,
     );
     if (!applied) throw new TaskCancelledError(job.task_id);
-    await this.publish(job, step);
+    if (eventId) this.events.confirmPublished(event, eventId);
+    else await this.events.publishDraft(event);
   }
 
   /** Publishes without touching the record (e.g. to confirm a cancellation). */
   async publish(job: Pick<TaskJobData, 'task_id' | 'user_id' | 'trace_id'>, step: ProgressStep): Promise<void> {
+    await this.events.publishDraft(this.draft(job, step));
+  }
+
+  private draft(job: Pick<TaskJobData, 'task_id' | 'user_id' | 'trace_id'>, step: ProgressStep): UserEventDraft<TaskProgressEvent> {
     const payload: TaskProgressEvent = {
       task_id: job.task_id,
       status: step.status,
@@ -44,6 +52,6 @@ export class TaskProgressReporter {
       current_step: step.current_step,
       ...(step.data !== undefined ? { data: step.data } : {}),
     };
-    await this.events.publishToUser(job.user_id, 'task.progress_update', payload, { job_id: job.task_id, trace_id: job.trace_id });
+    return this.events.draftUserEvent(job.user_id, 'task.progress_update', payload, { job_id: job.task_id, trace_id: job.trace_id });
   }
 }
