@@ -2,6 +2,7 @@ import { RpcError, RpcMethodMetadata } from '@suite/rpc-contract';
 import { plainToInstance, TransformationType } from 'class-transformer';
 import { defaultMetadataStorage as transformerMetadata } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { passesConstraints } from './constraint-check';
 
 /**
  * Maps the caller's positional `args` and named `kwargs` onto the method's declared, ordered
@@ -72,11 +73,13 @@ function instanceBuilder(method: RpcMethodMetadata, dto: Dto): InstanceBuilder {
 export function validateParams(fullName: string, method: RpcMethodMetadata, bound: Record<string, unknown>): object {
   if (!method.dto) return bound;
   const instance = instanceBuilder(method, method.dto)(bound);
+  if (passesConstraints(instance)) return instance;
   const errors = validateSync(instance, VALIDATION_OPTIONS);
   if (errors.length > 0) throw RpcError.invalidArgs(`${fullName}: ${flatten(errors).join('; ')}`);
   return instance;
 }
 
+/** The options `passesConstraints` decides for: change them together. */
 const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
 /** Start-up check: every declared parameter must be validated by the DTO, or the method would reject it. */

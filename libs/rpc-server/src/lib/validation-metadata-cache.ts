@@ -5,7 +5,16 @@ type ValidationMetadatas = ReturnType<MetadataStorage['getTargetValidationMetada
 type Grouped = ReturnType<MetadataStorage['groupByPropertyName']>;
 type Target = Parameters<MetadataStorage['getTargetValidationMetadatas']>[0];
 
-const installed = new WeakSet<MetadataStorage>();
+/** Per storage with the cache installed: how many times its metadata changed since. */
+const generations = new WeakMap<MetadataStorage, { value: number }>();
+
+/**
+ * A number that changes whenever validation metadata is added to `storage`, so derived data can be
+ * kept until then; undefined when the cache is not installed there (changes are not tracked).
+ */
+export function validationMetadataGeneration(storage: MetadataStorage = getMetadataStorage()): number | undefined {
+  return generations.get(storage)?.value;
+}
 
 /**
  * class-validator looks a class's validation metadata up again on every validation: it filters
@@ -16,12 +25,14 @@ const installed = new WeakSet<MetadataStorage>();
  * not cached (the gateway does not use groups).
  */
 export function cacheValidationMetadata(storage: MetadataStorage = getMetadataStorage()): void {
-  if (installed.has(storage)) return;
-  installed.add(storage);
+  if (generations.has(storage)) return;
+  const generation = { value: 0 };
+  generations.set(storage, generation);
 
   let byTarget = new Map<Target, Map<string, ValidationMetadatas>>();
   let grouped = new WeakMap<ValidationMetadatas, Grouped>();
   const forget = () => {
+    generation.value += 1;
     byTarget = new Map();
     grouped = new WeakMap();
   };
