@@ -1,7 +1,7 @@
 import { LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createFastifyAdapter } from '@suite/bootstrap';
+import { createFastifyAdapter, FASTIFY_APP_OPTIONS } from '@suite/bootstrap';
 import { AppConfig } from '@suite/config';
 import { GatewayModule } from '../gateway.module';
 
@@ -19,7 +19,7 @@ export async function startGateway(
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register(config, options.extraHandlers ?? []),
     createFastifyAdapter(config),
-    { logger: options.logger ?? false },
+    { ...FASTIFY_APP_OPTIONS, logger: options.logger ?? false },
   );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

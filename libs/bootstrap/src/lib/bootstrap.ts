@@ -31,10 +31,18 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({ bodyLimit: config.RPC_BODY_LIMIT_BYTES, trustProxy: true, return503OnClosing: true });
 }
 
+/**
+ * Nest application options for an app on `createFastifyAdapter`. Bodies are parsed by Fastify's own
+ * JSON parser: Nest's replacement reads them as buffers and builds a new parser for every request,
+ * and its form parser is not wanted (calls are JSON only).
+ */
+export const FASTIFY_APP_OPTIONS = { bodyParser: false } as const;
+
 /** Starts an HTTP app on Fastify: validated config, JSON logs, shutdown hooks, listening on HOST:PORT. */
 export async function bootstrapHttpApp(options: BootstrapOptions): Promise<NestFastifyApplication> {
   const { config, logger } = prepare(options);
   const app = await NestFactory.create<NestFastifyApplication>(options.module(config), createFastifyAdapter(config), {
+    ...FASTIFY_APP_OPTIONS,
     logger: new NestJsonLogger(logger),
   });
   installProcessGuards(app, logger, config.SHUTDOWN_GRACE_MS);
