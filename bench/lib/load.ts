@@ -7,6 +7,8 @@ export interface LoadSettings {
   connections: number;
   durationS: number;
   warmupS: number;
+  /** Rounds over all targets, interleaved: each target is measured once per round. */
+  rounds: number;
 }
 
 export interface HttpRequestSpec {
@@ -41,12 +43,13 @@ function positiveInteger(raw: string | undefined, fallback: number, name: string
   return value;
 }
 
-/** BENCH_CONNECTIONS (64), BENCH_DURATION_S (10), BENCH_WARMUP_S (3). */
+/** BENCH_CONNECTIONS (64), BENCH_DURATION_S (6), BENCH_WARMUP_S (2), BENCH_ROUNDS (3). */
 export function loadSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadSettings {
   return {
     connections: positiveInteger(env.BENCH_CONNECTIONS, 64, 'BENCH_CONNECTIONS'),
-    durationS: positiveInteger(env.BENCH_DURATION_S, 10, 'BENCH_DURATION_S'),
-    warmupS: positiveInteger(env.BENCH_WARMUP_S, 3, 'BENCH_WARMUP_S'),
+    durationS: positiveInteger(env.BENCH_DURATION_S, 6, 'BENCH_DURATION_S'),
+    warmupS: positiveInteger(env.BENCH_WARMUP_S, 2, 'BENCH_WARMUP_S'),
+    rounds: positiveInteger(env.BENCH_ROUNDS, 3, 'BENCH_ROUNDS'),
   };
 }
 

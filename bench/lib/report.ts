@@ -8,6 +8,8 @@ import type { LoadResult } from './load';
 export interface TargetRow {
   target: string;
   result: LoadResult;
+  /** The ratio to the baseline when measured in rounds (the median of each round's ratio); else computed from `result`. */
+  ratioToBaselinePercent?: number;
 }
 
 function pad(text: string, width: number, right = false): string {
@@ -52,7 +54,10 @@ export function formatTable(rows: TargetRow[], baselineName: string): string {
     ['req/s', 8, (row) => Math.round(row.result.requestsPerSecond).toString()],
     ['p50 ms', 9, (row) => ms(row.result.latencyP50Ms)],
     ['p99 ms', 9, (row) => ms(row.result.latencyP99Ms)],
-    [`vs ${baselineName}`, 18, (row) => (baseline ? `${Math.round(ratioPercent(row.result, baseline))}%` : 'n/a')],
+    [`vs ${baselineName}`, 18, (row) => {
+      const ratio = row.ratioToBaselinePercent ?? (baseline ? ratioPercent(row.result, baseline) : undefined);
+      return ratio === undefined ? 'n/a' : `${Math.round(ratio)}%`;
+    }],
     ['by CPU/req', 12, (row) => {
       const ratio = baseline ? cpuRatioPercent(row.result, baseline) : undefined;
       return ratio === undefined ? '-' : `${Math.round(ratio)}%`;

@@ -67,6 +67,18 @@ async function runRedisBenchmark(port: number): Promise<RedisBenchmark> {
   return { command: `redis-benchmark ${args.join(' ')}`, opsPerSecond: Number(last[1]), p50Ms: last[2] ? Number(last[2]) : undefined };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The round with the median req/s (the lower middle one for an even count). */
+function medianRound(results: LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 function roundOrNull(value: number | undefined): number | null {
   return value === undefined ? null : Math.round(value * 10) / 10;
 }
@@ -83,7 +95,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
   const settings: LoadSettings = loadSettingsFromEnv();
   const token = randomBytes(16).toString('hex');
   const profileDir = process.env.BENCH_CPU_PROF ? join(REPO_ROOT, 'bench', 'results', 'profiles') : undefined;
-  say(`rpc-gateway: ${settings.connections} connections, ${settings.warmupS} s warm-up (discarded) + ${settings.durationS} s measured per target, one target at a time`);
+  say(`rpc-gateway: ${settings.connections} connections, ${settings.warmupS} s warm-up (discarded) + ${settings.durationS} s measured per target, one target at a time, ${settings.rounds} round(s) over all targets; the table shows each target's median round and the median of its per-round ratios`);
   const machine = machineInfo();
   say(`servers run in child processes; autocannon runs in this process (${machine.cpuCount} CPUs shared by both; load average ${machine.loadAverage1m.toFixed(2)} before the run: other work on the machine skews the numbers)`);
   say(`the gateway runs with LOG_LEVEL=${GATEWAY_LOG_LEVEL}: at info it logs every call, and the bench would measure stdout rather than the gateway`);
@@ -137,33 +149,50 @@ async function runRpcGatewayBench(): Promise<boolean> {
     },
   ];
 
+  // Every server stays up for the whole run and the targets are measured in rounds, one after
+  // another in each round: the machine's speed drifts over a run (other tenants, clock states), and
+  // interleaving lets each target see the same drift. The table shows each target's median round.
+  const servers: Server[] = [];
+  const rounds: Map<string, LoadResult[]> = new Map();
   try {
-    for (const plan of plans) {
-      const server = await plan.start();
-      try {
+    for (const plan of plans) servers.push(await plan.start());
+    for (const [index, plan] of plans.entries()) {
+      for (const target of plan.targets) {
+        if (target.setupBody) await preflight(requestFor(servers[index], target.setupBody, token), /"ok":true/);
+        await preflight(requestFor(servers[index], target.body, token), target.expect);
+        rounds.set(target.name, []);
+      }
+    }
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const [index, plan] of plans.entries()) {
+        const server = servers[index];
         for (const target of plan.targets) {
-          if (target.setupBody) await preflight(requestFor(server, target.setupBody, token), /"ok":true/);
-          const request = requestFor(server, target.body, token);
-          await preflight(request, target.expect);
-          say(`loading ${target.name}…`);
+          say(`round ${round}/${settings.rounds}: loading ${target.name}…`);
           const meter = new CpuMeter({ [LOAD_GENERATOR_PROCESS]: process.pid, [SERVER_PROCESS]: server.process.child.pid, [REDIS_PROCESS]: redis.process.child.pid });
-          const result: LoadResult = await measure(request, settings, { cpu: meter, redis: redisCommands });
-          rows.push({ target: target.name, result });
+          const result: LoadResult = await measure(requestFor(server, target.body, token), settings, { cpu: meter, redis: redisCommands });
+          rounds.get(target.name)?.push(result);
           say(`  ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyP50Ms.toFixed(2)} ms, p99 ${result.latencyP99Ms.toFixed(2)} ms, non-2xx ${result.non2xx}, errors ${result.errors}${measurementLines(result.cpu, result.redisCommands, 'req')}`);
         }
-      } finally {
-        await server.process.stop();
       }
     }
     say('running redis-benchmark against the same Redis…');
     redisBenchmark = await runRedisBenchmark(redis.port);
   } finally {
+    await Promise.all(servers.map((server) => server.process.stop()));
     await redisCommands.close();
     await redis.stop();
   }
+  const baselineRounds = rounds.get(BASELINE) ?? [];
+  const roundRatios = (results: LoadResult[]) => results.map((result, round) => ratioPercent(result, baselineRounds[round]));
+  for (const [target, results] of rounds) rows.push({ target, result: medianRound(results), ratioToBaselinePercent: median(roundRatios(results)) });
 
   const baseline = rows.find((row) => row.target === BASELINE)?.result;
   process.stdout.write(`\n${formatTable(rows, BASELINE)}\n`);
+  for (const [target, results] of rounds) {
+    if (target === BASELINE || results.length < 2) continue;
+    const ratios = roundRatios(results).map((ratio) => `${Math.round(ratio)}%`);
+    process.stdout.write(`${target.padEnd(27)}vs ${BASELINE}, round by round: ${ratios.join(', ')}\n`);
+  }
   process.stdout.write(`${'redis-benchmark SET'.padEnd(26)}${Math.round(redisBenchmark.opsPerSecond).toString().padStart(8)} ops/s (raw Redis, -c 50, no HTTP)\n\n`);
 
   const file = writeResults('rpc-gateway', {
@@ -178,8 +207,13 @@ async function runRpcGatewayBench(): Promise<boolean> {
     baseline: BASELINE,
     targets: rows.map(({ target, result }) => ({
       target,
+      rounds: rounds.get(target)?.map((round, index) => ({
+        requestsPerSecond: round.requestsPerSecond,
+        ratioToBaselinePercent: baselineRounds[index] ? Math.round(ratioPercent(round, baselineRounds[index]) * 10) / 10 : null,
+        serverCpuUsPerRequest: round.cpu?.processes[SERVER_PROCESS]?.usPerRequest ?? null,
+      })),
       ...result,
-      ratioToBaselinePercent: baseline ? Math.round(ratioPercent(result, baseline) * 10) / 10 : null,
+      ratioToBaselinePercent: rows.find((row) => row.target === target)?.ratioToBaselinePercent ?? null,
       cpuRatioToBaselinePercent: baseline ? roundOrNull(cpuRatioPercent(result, baseline)) : null,
     })),
     redisBenchmark,
