@@ -54,11 +54,17 @@ describe('POST /rpc: the contract of SPEC §3', () => {
       expect(result.body.error?.message).toContain(message);
     });
 
-    it('answers 400 INVALID_ARGS for a body that is not JSON', async () => {
-      const result = await call(undefined, { raw: 'method=SYSTEM.ping', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      expect(result.status).toBe(400);
-      expect(result.body.error?.code).toBe('INVALID_ARGS');
-    });
+    it.each(['application/x-www-form-urlencoded', 'application/octet-stream', 'text/plain', 'application/xml'])(
+      'answers a %s body 400 INVALID_ARGS, once the caller is authenticated (401 before)',
+      async (contentType) => {
+        const result = await call(undefined, { raw: 'method=SYSTEM.ping', headers: { 'content-type': contentType } });
+        expect(result.status).toBe(400);
+        expect(result.body.error).toEqual({ code: 'INVALID_ARGS', message: 'the request body must be JSON (Content-Type: application/json)' });
+        const anonymous = await call(undefined, { raw: 'method=SYSTEM.ping', token: null, headers: { 'content-type': contentType } });
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.body.error?.code).toBe('UNAUTHORIZED');
+      },
+    );
 
     it('answers 413 PAYLOAD_TOO_LARGE past the body limit', async () => {
       const result = await call({ method: 'TEST.echo', args: ['x'.repeat(10_000)] });

@@ -1,3 +1,4 @@
+import { LogContext } from '@suite/logging';
 import { EndOfTurnSender } from './end-of-turn-sender';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -41,5 +42,21 @@ describe('EndOfTurnSender', () => {
     await nextTurn();
     expect(written).toEqual(['after']);
     expect(failures).toEqual([new Error('socket gone')]);
+  });
+
+  it("writes outside the log context of the call that opened the turn, and survives a failing report", async () => {
+    const sender = new EndOfTurnSender(() => {
+      throw new Error('logger down');
+    });
+    const seen: Array<string | undefined> = [];
+    LogContext.run({ trace_id: 'first-call' }, () => {
+      sender.send(() => seen.push(LogContext.current().trace_id));
+      sender.send(() => {
+        throw new Error('socket gone');
+      });
+    });
+    LogContext.run({ trace_id: 'second-call' }, () => sender.send(() => seen.push(LogContext.current().trace_id)));
+    await nextTurn();
+    expect(seen).toEqual([undefined, undefined]);
   });
 });

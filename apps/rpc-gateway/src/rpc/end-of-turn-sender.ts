@@ -1,3 +1,5 @@
+import { LogContext } from '@suite/logging';
+
 /**
  * Runs sends queued during one turn of the event loop together, in its check phase (setImmediate),
  * in the order they were queued.
@@ -16,7 +18,8 @@ export class EndOfTurnSender {
   constructor(private readonly onError: (error: unknown) => void) {}
 
   send(write: () => void): void {
-    if (this.queued.length === 0) setImmediate(this.flush);
+    // The flush serves every call of the turn: it must not run in the log context of the first.
+    if (this.queued.length === 0) LogContext.outside(() => setImmediate(this.flush));
     this.queued.push(write);
   }
 
@@ -27,7 +30,11 @@ export class EndOfTurnSender {
       try {
         write();
       } catch (error) {
-        this.onError(error);
+        try {
+          this.onError(error);
+        } catch {
+          // Reporting must not cost the rest of the turn its answers.
+        }
       }
     }
   };

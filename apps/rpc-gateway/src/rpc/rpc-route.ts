@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { RpcDispatcher } from '@suite/rpc-server';
-import type { FastifyInstance } from 'fastify';
+import { RpcError } from '@suite/rpc-contract';
+import { answerWithError, RpcAnswer, RpcDispatcher } from '@suite/rpc-server';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { EndOfTurnSender } from './end-of-turn-sender';
 
 /**
@@ -13,9 +14,7 @@ import { EndOfTurnSender } from './end-of-turn-sender';
 @Injectable()
 export class RpcRoute implements OnModuleInit {
   private readonly logger = new Logger('RpcRoute');
-  private readonly replies = new EndOfTurnSender((error) =>
-    this.logger.error({ event: 'rpc_reply_failed', err: error instanceof Error ? error : new Error(String(error)) }),
-  );
+  private readonly replies = new EndOfTurnSender((error) => this.logger.error({ event: 'rpc_reply_failed', err: asError(error) }));
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -24,15 +23,36 @@ export class RpcRoute implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // A body of any other type reaches the dispatcher unread (within the body limit), so a call is
+    // authenticated before its body is judged: 401 first, then INVALID_ARGS for a body that is not JSON.
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
     // Not an async handler: Fastify would chain one more promise per call onto the one we return.
     fastify.post('/rpc', (request, reply) => {
       void this.dispatcher
         .handle({ authorization: request.headers.authorization, contentType: request.headers['content-type'], body: request.body })
         .then(
-          (answer) =>
-            this.replies.send(() => reply.status(answer.status).headers(answer.headers).type('application/json; charset=utf-8').send(answer.body)),
+          (answer) => this.replies.send(() => this.write(reply, answer)),
           (error: unknown) => reply.send(error),
         );
     });
   }
+
+  /** A call whose answer cannot be written still gets an answer: INTERNAL, with its trace id. */
+  private write(reply: FastifyReply, answer: RpcAnswer): void {
+    try {
+      reply.status(answer.status).headers(answer.headers).type(JSON_TYPE).send(answer.body);
+    } catch (error) {
+      const traceId = answer.headers['x-trace-id'];
+      this.logger.error({ event: 'rpc_reply_failed', trace_id: traceId, err: asError(error) });
+      if (reply.sent) return;
+      const fallback = answerWithError(new RpcError('INTERNAL', `internal error (trace_id ${traceId})`), { 'x-trace-id': traceId });
+      reply.status(fallback.status).headers(fallback.headers).type(JSON_TYPE).send(fallback.body);
+    }
+  }
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

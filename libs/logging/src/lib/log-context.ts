@@ -25,6 +25,10 @@ export const LogContext = {
   run<T>(fields: LogFields, work: () => T): T {
     return storage.run(storeOf(storage.getStore(), fields), work);
   },
+  /** Runs `work` outside any call's context: what it schedules does not carry the current call's fields. */
+  outside<T>(work: () => T): T {
+    return storage.exit(work);
+  },
   current(): LogFields {
     return storage.getStore() ?? {};
   },
