@@ -6,6 +6,7 @@ export type { RegisteredMethod } from './lib/method-registry';
 export { answerWithError, answerWithData } from './lib/rpc-answer';
 export type { RpcAnswer } from './lib/rpc-answer';
 export { bindParams, validateParams } from './lib/bind-params';
+export { passesConstraints } from './lib/constraint-check';
 export { runWithTimeout, CallTimeoutError, LazyAbort } from './lib/run-with-timeout';
 export { classifyError } from './lib/classify-error';
 export { ServiceToken } from './lib/service-token';
