@@ -56,7 +56,7 @@ export class CompanyRegistry {
 
   async addToSet(companyId: string, set: CompanySet, member: string): Promise<void> {
     const key = buildRegistryCompanySetKey(companyId, set);
-    // Plain commands: auto-pipelining sends them in one write (a MULTI would be a write of its own).
+    // Plain commands: the command connection sends those of one turn in one write (a MULTI would be a write of its own).
     await Promise.all([this.ensure(companyId), this.redis.command.sadd(key, member), this.redis.command.expire(key, RedisTTL.REGISTRY_COMPANY)]);
   }
 
