@@ -7,6 +7,7 @@ import { REPO_ROOT, spawnApp } from '../../libs/testing/src/lib/app-process';
 import { findFreePort } from '../../libs/testing/src/lib/stack/free-port';
 import { ManagedProcess } from '../../libs/testing/src/lib/stack/managed-process';
 import { startRedisServer } from '../../libs/testing/src/lib/stack/redis-server';
+import { median, medianItem } from '../lib/median';
 import type { Bench } from '../lib/bench';
 import { HttpRequestSpec, LoadResult, LoadSettings, loadSettingsFromEnv, measure, preflight } from '../lib/load';
 import { machineInfo } from '../lib/machine';
@@ -65,18 +66,6 @@ async function runRedisBenchmark(port: number): Promise<RedisBenchmark> {
   const last = summaries.at(-1);
   if (!last) throw new Error(`could not read redis-benchmark's output:\n${stdout.slice(-500)}`);
   return { command: `redis-benchmark ${args.join(' ')}`, opsPerSecond: Number(last[1]), p50Ms: last[2] ? Number(last[2]) : undefined };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** The round with the median req/s (the lower middle one for an even count). */
-function medianRound(results: LoadResult[]): LoadResult {
-  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 function roundOrNull(value: number | undefined): number | null {
@@ -184,7 +173,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
   }
   const baselineRounds = rounds.get(BASELINE) ?? [];
   const roundRatios = (results: LoadResult[]) => results.map((result, round) => ratioPercent(result, baselineRounds[round]));
-  for (const [target, results] of rounds) rows.push({ target, result: medianRound(results), ratioToBaselinePercent: median(roundRatios(results)) });
+  for (const [target, results] of rounds) rows.push({ target, result: medianItem(results, (result) => result.requestsPerSecond), ratioToBaselinePercent: median(roundRatios(results)) });
 
   const baseline = rows.find((row) => row.target === BASELINE)?.result;
   process.stdout.write(`\n${formatTable(rows, BASELINE)}\n`);

@@ -15,6 +15,7 @@ import { REPO_ROOT, spawnApp } from '../../libs/testing/src/lib/app-process';
 import { findFreePort } from '../../libs/testing/src/lib/stack/free-port';
 import { ManagedProcess, waitUntilReady } from '../../libs/testing/src/lib/stack/managed-process';
 import { startRedisServer } from '../../libs/testing/src/lib/stack/redis-server';
+import { median, medianItem } from '../lib/median';
 import type { Bench } from '../lib/bench';
 import { CpuMeter, CpuWindow } from '../lib/cpu';
 import { machineInfo } from '../lib/machine';
@@ -292,18 +293,6 @@ async function runTasks(
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** The round with the median throughput (the lower middle one for an even count). */
-function medianRound(rounds: TargetResult[]): TargetResult {
-  const sorted = [...rounds].sort((a, b) => a.loop.jobsPerSecond - b.loop.jobsPerSecond);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-}
-
 function ratio(result: TargetResult, baseline: TargetResult | undefined): number | undefined {
   return baseline && baseline.loop.jobsPerSecond > 0 ? (100 * result.loop.jobsPerSecond) / baseline.loop.jobsPerSecond : undefined;
 }
@@ -419,8 +408,8 @@ async function runTasksBench(): Promise<boolean> {
   }
 
   const roundRatios = taskRounds.map((row, round) => ratio(row, rawRounds[round]) ?? 0);
-  const baseline = medianRound(rawRounds);
-  const tasksRow = taskRounds.length > 0 ? { ...medianRound(taskRounds), ratioToBaselinePercent: median(roundRatios) } : undefined;
+  const baseline = medianItem(rawRounds, (row) => row.loop.jobsPerSecond);
+  const tasksRow = taskRounds.length > 0 ? { ...medianItem(taskRounds, (row) => row.loop.jobsPerSecond), ratioToBaselinePercent: median(roundRatios) } : undefined;
   const rows = tasksRow ? [baseline, tasksRow] : [baseline];
   process.stdout.write(`\n${formatTable(rows)}\n`);
   process.stdout.write(`${TASKS_TARGET} vs ${BASELINE}, round by round: ${roundRatios.map((value) => `${Math.round(value)}%`).join(', ')}\n\n`);
