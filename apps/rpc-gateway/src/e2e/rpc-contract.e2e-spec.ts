@@ -141,6 +141,14 @@ describe('POST /rpc: the contract of SPEC §3', () => {
       expect(result.body.error?.message).toBe('internal error (trace_id trace-internal-1)');
       expect(JSON.stringify(result.body)).not.toMatch(/hunter2|secret\.ts|srv/);
     });
+
+    it.each(['TEST.unserializable', 'TEST.unserializable_later'])('answers 500 INTERNAL when %s returns data JSON cannot carry', async (method) => {
+      const result = await call({ method, trace_id: `trace-${method}` });
+      expect(result.status).toBe(500);
+      expect(result.body.error).toEqual({ code: 'INTERNAL', message: `internal error (trace_id trace-${method})` });
+      const next = await call({ method: 'TEST.echo', args: ['still here'] });
+      expect(next.body).toEqual(expect.objectContaining({ ok: true }));
+    });
   });
 
   describe('timeout_ms', () => {

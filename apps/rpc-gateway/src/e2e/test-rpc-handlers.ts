@@ -66,6 +66,18 @@ export class TestRpcHandler {
     throw new Error('db password=hunter2 at /srv/app/secret.ts:12');
   }
 
+  /** A handler bug: a BigInt does not serialize to JSON. */
+  @RpcMethod('unserializable', { params: [] })
+  unserializable() {
+    return { count: BigInt(1) };
+  }
+
+  @RpcMethod('unserializable_later', { params: [] })
+  async unserializableLater() {
+    await new Promise((resolve) => setImmediate(resolve));
+    return { count: BigInt(1) };
+  }
+
   @RpcMethod('missing', { params: [] })
   missing(): never {
     throw RpcError.notFound('thing 42');

@@ -17,6 +17,9 @@ import { answerWithData, answerWithError, RpcAnswer } from './rpc-answer';
 import { runWithTimeout } from './run-with-timeout';
 import { ServiceToken } from './service-token';
 
+/** Receives a call's answer. */
+export type Respond = (answer: RpcAnswer) => void;
+
 /** One incoming HTTP call, as the transport hands it over. */
 export interface IncomingCall {
   authorization: string | undefined;
@@ -54,9 +57,10 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     this.reservedChannels = [config.LISTENERS_CHANNEL_PREFIX, 'msg:', 'chat:', 'workflow:'];
   }
 
-  handle(call: IncomingCall): Promise<RpcAnswer> {
+  /** Answers `call` through `respond`, exactly once; never throws. */
+  handle(call: IncomingCall, respond: Respond): void {
     const traceId = traceIdOf(call.body) ?? randomUUID();
-    return LogContext.run({ trace_id: traceId }, () => this.answer(call, traceId));
+    LogContext.run({ trace_id: traceId }, () => this.answer(call, traceId, respond));
   }
 
   /** Resolves when every reply_to call still running has published its answer. */
@@ -69,16 +73,27 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
   }
 
   /**
-   * The pipeline is synchronous up to the handler's own work: a call that needs no Redis round trip
-   * of the gateway's own (rate limit batch in hand, no idempotency key) creates no promise until
-   * the handler does. Every promise costs here, twice: AsyncLocalStorage tracks each one.
+   * The pipeline is synchronous up to the handler's own work, and hands answers on by callback: a
+   * call that needs no Redis round trip of the gateway's own (rate limit batch in hand, no
+   * idempotency key) creates no promise until the handler does, and the handler's promise is the
+   * only one its answer waits on. Every promise costs here, twice: AsyncLocalStorage tracks each one.
    */
-  private answer(call: IncomingCall, traceId: string): Promise<RpcAnswer> {
+  private answer(call: IncomingCall, traceId: string, respond: Respond): void {
     const started = process.hrtime.bigint();
     const headers = { 'x-trace-id': traceId };
     let methodLabel = 'unknown';
     let request: RpcRequest | undefined;
-    let pending: RpcAnswer | Promise<RpcAnswer>;
+    let answered = false;
+    const finish: Respond = (answer) => {
+      if (answered) return;
+      answered = true;
+      try {
+        this.record(methodLabel, request, answer, started);
+      } catch (error) {
+        this.logger.error({ event: 'rpc_record_failed', err: error instanceof Error ? error : new Error(String(error)) });
+      }
+      respond(answer);
+    };
     try {
       if (!this.serviceToken.verifyHeader(call.authorization)) throw new RpcError('UNAUTHORIZED', 'missing or invalid bearer token');
       if (!call.contentType?.toLowerCase().startsWith('application/json')) {
@@ -88,19 +103,15 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
       LogContext.assign({ user_id: request.user_id, method: request.method });
       const registered = this.registry.find(request.method);
       if (registered) methodLabel = registered.fullName;
-      pending = this.dispatch(request, registered, traceId, headers);
+      this.dispatch(request, registered, traceId, headers, finish);
     } catch (error) {
-      pending = this.failure(error, traceId, headers);
+      // Only a refusal before any answer lands here: once `finish` was called, a second is ignored.
+      if (!answered) finish(this.failure(error, traceId, headers));
     }
-    const finish = (answer: RpcAnswer): RpcAnswer => {
-      this.record(methodLabel, request, answer, started);
-      return answer;
-    };
-    if (pending instanceof Promise) return pending.then(finish, (error: unknown) => finish(this.failure(error, traceId, headers)));
-    return Promise.resolve(finish(pending));
   }
 
-  private dispatch(request: RpcRequest, registered: RegisteredMethod | undefined, traceId: string, headers: Record<string, string>): RpcAnswer | Promise<RpcAnswer> {
+  /** Answers through `done`, or throws (synchronously, before answering) a refusal of the call. */
+  private dispatch(request: RpcRequest, registered: RegisteredMethod | undefined, traceId: string, headers: Record<string, string>, done: Respond): void {
     if (this.debugLogs) this.logger.debug({ event: 'rpc_call', method: request.method, session_id: request.session_id });
     const scope = request.user_id ?? SERVICE_SCOPE;
     let decision: RateDecision | Promise<RateDecision>;
@@ -110,11 +121,13 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
       decision = this.rateLimitUnavailable(error);
     }
     if (decision instanceof Promise) {
-      return decision
+      decision
         .catch((error: unknown) => this.rateLimitUnavailable(error))
-        .then((settled) => this.dispatchAllowed(settled, request, registered, scope, traceId, headers));
+        .then((settled) => this.dispatchAllowed(settled, request, registered, scope, traceId, headers, done))
+        .catch((error: unknown) => done(this.failure(error, traceId, headers)));
+      return;
     }
-    return this.dispatchAllowed(decision, request, registered, scope, traceId, headers);
+    this.dispatchAllowed(decision, request, registered, scope, traceId, headers, done);
   }
 
   /** Rate limiting protects; it must not take the gateway down with Redis. */
@@ -130,7 +143,8 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     scope: string,
     traceId: string,
     headers: Record<string, string>,
-  ): RpcAnswer | Promise<RpcAnswer> {
+    done: Respond,
+  ): void {
     if (!decision.allowed) throw new RpcError('RATE_LIMITED', 'too many calls; retry later', decision.retryAfterMs);
 
     if (!registered) throw new RpcError('METHOD_NOT_FOUND', `unknown method "${request.method}"`);
@@ -142,9 +156,17 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     const timeoutMs = request.timeout_ms ?? this.config.RPC_DEFAULT_TIMEOUT_MS;
     const context = { method: registered.fullName, trace_id: traceId, user_id: request.user_id, session_id: request.session_id };
 
-    if (request.idempotency_key) return this.dispatchIdempotent(request, request.idempotency_key, registered, bound, params, context, scope, timeoutMs, headers);
-    if (request.reply_to) return this.inBackground(request.reply_to, this.execute(registered, params, context, timeoutMs, headers), traceId, headers);
-    return this.execute(registered, params, context, timeoutMs, headers);
+    if (request.idempotency_key) {
+      this.dispatchIdempotent(request, request.idempotency_key, registered, bound, params, context, scope, timeoutMs, headers).then(done, (error: unknown) =>
+        done(this.failure(error, traceId, headers)),
+      );
+      return;
+    }
+    if (request.reply_to) {
+      done(this.inBackground(request.reply_to, this.executed(registered, params, context, timeoutMs, headers), traceId, headers));
+      return;
+    }
+    this.execute(registered, params, context, timeoutMs, headers, done);
   }
 
   private async dispatchIdempotent(
@@ -174,7 +196,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
       return { status: claim.response.status, body: claim.response.body, headers: replayHeaders };
     }
     const { owner } = claim;
-    const executed = Promise.resolve(this.execute(registered, params, context, timeoutMs, headers)).then(async (answer) => {
+    const executed = this.executed(registered, params, context, timeoutMs, headers).then(async (answer) => {
       // Stripe semantics: the answer is kept, errors included, except an error that tells the
       // caller to retry later (UNAVAILABLE, QUOTA_EXCEEDED with a wait): replaying it would
       // make the advised retry pointless, so the key is freed for it instead.
@@ -191,8 +213,8 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
   }
 
   /** `reply_to`: answers 202 now and publishes the envelope on the channel when the call is done. */
-  private inBackground(replyTo: string, executing: RpcAnswer | Promise<RpcAnswer>, traceId: string, headers: Record<string, string>): RpcAnswer {
-    const running = Promise.resolve(executing)
+  private inBackground(replyTo: string, executing: Promise<RpcAnswer>, traceId: string, headers: Record<string, string>): RpcAnswer {
+    const running = executing
       .then((answer) => this.publishReply(replyTo, answer.body))
       .catch((error: unknown) => this.logger.error({ event: 'reply_to_failed', error: (error as Error).message }));
     this.background.add(running);
@@ -200,26 +222,26 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     return answerWithData(202, { accepted: true, trace_id: traceId }, headers);
   }
 
-  /** The handler's answer, or its error as an envelope; never throws, never rejects. */
-  private execute(
-    registered: RegisteredMethod,
-    params: object,
-    context: Omit<RpcCallContext, 'signal'>,
-    timeoutMs: number,
-    headers: Record<string, string>,
-  ): RpcAnswer | Promise<RpcAnswer> {
-    try {
-      const data = runWithTimeout(timeoutMs, (abort) => registered.invoke(params, new HandlerCallContext(context, abort)));
-      if (data instanceof Promise) {
-        return data.then(
-          (value) => answerWithData(200, value, headers),
-          (error: unknown) => this.failure(error, context.trace_id, headers),
-        );
-      }
-      return answerWithData(200, data, headers);
-    } catch (error) {
-      return this.failure(error, context.trace_id, headers);
-    }
+  /** The handler's answer, or its error as an envelope, through `done`; never throws. */
+  private execute(registered: RegisteredMethod, params: object, context: Omit<RpcCallContext, 'signal'>, timeoutMs: number, headers: Record<string, string>, done: Respond): void {
+    runWithTimeout(timeoutMs, (abort) => registered.invoke(params, new HandlerCallContext(context, abort)), {
+      value: (data) => {
+        let answer: RpcAnswer;
+        try {
+          answer = answerWithData(200, data, headers);
+        } catch (error) {
+          // Data that does not serialize (a cycle, a BigInt) is the handler's bug, reported as such.
+          answer = this.failure(error, context.trace_id, headers);
+        }
+        done(answer);
+      },
+      error: (error) => done(this.failure(error, context.trace_id, headers)),
+    });
+  }
+
+  /** `execute` as a promise, for the paths that do more once the answer is known (idempotency, reply_to). */
+  private executed(registered: RegisteredMethod, params: object, context: Omit<RpcCallContext, 'signal'>, timeoutMs: number, headers: Record<string, string>): Promise<RpcAnswer> {
+    return new Promise((resolve) => this.execute(registered, params, context, timeoutMs, headers, resolve));
   }
 
   private failure(error: unknown, traceId: string, headers: Record<string, string>): RpcAnswer {
