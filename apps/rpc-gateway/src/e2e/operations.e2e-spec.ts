@@ -40,6 +40,8 @@ describe('GET /debug and GET /metrics', () => {
     const text = await response.text();
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(text).toMatch(/rpc_request_duration_seconds_count\{method="SYSTEM.ping",code="ok"\} 1/);
+    expect(text).toContain('# TYPE rpc_request_duration_seconds histogram');
+    expect(text).toMatch(/rpc_request_duration_seconds_bucket\{le="\+Inf",method="EVENTS.replay",code="INVALID_ARGS"\} 1/);
     expect(text).toMatch(/rpc_errors_total\{namespace="unknown",code="METHOD_NOT_FOUND"\} 1/);
     expect(text).toMatch(/rpc_errors_total\{namespace="EVENTS",code="INVALID_ARGS"\} 1/);
     expect(text).toContain('websocket_connections 0');

@@ -257,7 +257,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
   private record(methodLabel: string, request: RpcRequest | undefined, answer: RpcAnswer, started: bigint): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const code = answer.status < 300 ? 'ok' : errorCodeOf(answer.body);
-    this.metrics.rpcDuration.observe({ method: methodLabel, code }, seconds);
+    this.metrics.rpcDuration.observe(methodLabel, code, seconds);
     const durationMs = Math.round(seconds * 1e6) / 1e3;
     if (code === 'ok') {
       if (this.infoLogs) this.logger.log({ event: 'rpc_ok', method: methodLabel, status: answer.status, duration_ms: durationMs });

@@ -1,0 +1,60 @@
+import { Histogram, Registry } from 'prom-client';
+import { LabelPairHistogram } from './label-pair-histogram';
+
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120];
+
+/** Sample lines by series, so the comparison does not depend on the order series are written in. */
+function samples(text: string): Map<string, string> {
+  const lines = text.trim().split('\n');
+  return new Map(lines.filter((line) => !line.startsWith('#')).map((line) => [line.slice(0, line.lastIndexOf(' ')), line.slice(line.lastIndexOf(' ') + 1)]));
+}
+
+function headers(text: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith('#'));
+}
+
+/** A deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('LabelPairHistogram', () => {
+  it('renders what prom-client renders for the same observations', async () => {
+    const registry = new Registry();
+    const reference = new Histogram({ name: 'rpc_seconds', help: 'latency \\ by "method"\nand code', labelNames: ['method', 'code'] as const, buckets: BUCKETS, registers: [registry] });
+    const histogram = new LabelPairHistogram({ name: 'rpc_seconds', help: 'latency \\ by "method"\nand code', labelNames: ['method', 'code'], buckets: BUCKETS });
+    const methods = ['SYSTEM.ping', 'EVENTS.replay', 'odd "quoted" \\ name\nwith a newline', 'unknown'];
+    const codes = ['ok', 'INVALID_ARGS', 'TIMEOUT'];
+    const next = random(7);
+    for (let i = 0; i < 5000; i++) {
+      const method = methods[Math.floor(next() * methods.length)];
+      const code = codes[Math.floor(next() * codes.length)];
+      // Values on every side of every bound, bounds themselves included (le is inclusive).
+      const value = next() < 0.1 ? BUCKETS[Math.floor(next() * BUCKETS.length)] : next() ** 4 * 200;
+      reference.observe({ method, code }, value);
+      histogram.observe(method, code, value);
+    }
+    const expected = await registry.metrics();
+    const actual = histogram.render();
+    expect(headers(actual)).toEqual(headers(expected));
+    expect(samples(actual)).toEqual(samples(expected));
+    expect(samples(actual).size).toBe(methods.length * codes.length * (BUCKETS.length + 3));
+  });
+
+  it('renders only its header before any observation', () => {
+    const histogram = new LabelPairHistogram({ name: 'empty_seconds', help: 'nothing yet', labelNames: ['a', 'b'], buckets: [1] });
+    expect(histogram.render()).toBe('# HELP empty_seconds nothing yet\n# TYPE empty_seconds histogram\n');
+  });
+
+  it('refuses a value that is not a finite number, and buckets out of order', () => {
+    const histogram = new LabelPairHistogram({ name: 'x_seconds', help: 'x', labelNames: ['a', 'b'], buckets: [1, 2] });
+    expect(() => histogram.observe('a', 'b', Number.NaN)).toThrow(TypeError);
+    expect(() => new LabelPairHistogram({ name: 'y_seconds', help: 'y', labelNames: ['a', 'b'], buckets: [2, 1] })).toThrow(TypeError);
+  });
+});
