@@ -43,13 +43,17 @@ function positiveInteger(raw: string | undefined, fallback: number, name: string
   return value;
 }
 
-/** BENCH_CONNECTIONS (64), BENCH_DURATION_S (6), BENCH_WARMUP_S (2), BENCH_ROUNDS (3). */
+/**
+ * BENCH_CONNECTIONS (64), BENCH_DURATION_S (4), BENCH_WARMUP_S (1), BENCH_ROUNDS (5). Many short
+ * rounds rather than a few long ones: this machine's speed drifts over tens of seconds, and a ratio
+ * taken between windows close in time, medianed over more rounds, moves less from run to run.
+ */
 export function loadSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadSettings {
   return {
     connections: positiveInteger(env.BENCH_CONNECTIONS, 64, 'BENCH_CONNECTIONS'),
-    durationS: positiveInteger(env.BENCH_DURATION_S, 6, 'BENCH_DURATION_S'),
-    warmupS: positiveInteger(env.BENCH_WARMUP_S, 2, 'BENCH_WARMUP_S'),
-    rounds: positiveInteger(env.BENCH_ROUNDS, 3, 'BENCH_ROUNDS'),
+    durationS: positiveInteger(env.BENCH_DURATION_S, 4, 'BENCH_DURATION_S'),
+    warmupS: positiveInteger(env.BENCH_WARMUP_S, 1, 'BENCH_WARMUP_S'),
+    rounds: positiveInteger(env.BENCH_ROUNDS, 5, 'BENCH_ROUNDS'),
   };
 }
 

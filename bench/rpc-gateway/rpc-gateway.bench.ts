@@ -23,6 +23,7 @@ const REPLAY_BODY = JSON.stringify({ method: 'EVENTS.replay', args: [USER], user
 const REGISTER_BODY = JSON.stringify({ method: 'REGISTRY.register_user', args: [USER, 'bench-session', '/bench'], user_id: USER });
 const HEARTBEAT_BODY = JSON.stringify({ method: 'REGISTRY.heartbeat', args: [USER, 'bench-session'], user_id: USER });
 const GATEWAY_LOG_LEVEL = 'warn';
+const FIRST_WARMUP_S = 3;
 
 interface Server {
   url: string;
@@ -150,6 +151,14 @@ async function runRpcGatewayBench(): Promise<boolean> {
         if (target.setupBody) await preflight(requestFor(servers[index], target.setupBody, token), /"ok":true/);
         await preflight(requestFor(servers[index], target.body, token), target.expect);
         rounds.set(target.name, []);
+      }
+    }
+    // One longer warm-up per target before the rounds: the servers' code is compiled by the JIT under
+    // load, and the short warm-up of each round only has to open connections.
+    for (const [index, plan] of plans.entries()) {
+      for (const target of plan.targets) {
+        say(`warming up ${target.name} (${FIRST_WARMUP_S} s, discarded)…`);
+        await measure(requestFor(servers[index], target.body, token), { ...settings, warmupS: 0, durationS: FIRST_WARMUP_S });
       }
     }
     for (let round = 1; round <= settings.rounds; round++) {
