@@ -199,7 +199,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
     finishedAt: new Date().toISOString(),
     gitRevision: gitRevision(),
     machine: { ...machineInfo(), loadAverage1mBefore: machine.loadAverage1m },
-    settings: { ...settings, tool: 'autocannon (in-process, pipelining 1)', gatewayLogLevel: GATEWAY_LOG_LEVEL, cpuProfile: Boolean(profileDir) },
+    settings: { ...settings, firstWarmupS: FIRST_WARMUP_S, tool: 'autocannon (in-process, pipelining 1)', gatewayLogLevel: GATEWAY_LOG_LEVEL, cpuProfile: Boolean(profileDir) },
     gatewayEnvironment: { ...gatewayEnvironment, LISTENERS_SERVICE_TOKEN: '(random, 32 chars)' },
     inheritedGatewaySettings: inherited,
     baseline: BASELINE,

@@ -28,6 +28,9 @@ export class LabelPairHistogram {
     if (buckets.length === 0 || buckets.some((bound, index) => !Number.isFinite(bound) || (index > 0 && bound <= buckets[index - 1]))) {
       throw new TypeError(`${options.name}: buckets must be finite and strictly ascending`);
     }
+    if (options.labelNames.includes('le') || options.labelNames[0] === options.labelNames[1]) {
+      throw new TypeError(`${options.name}: two distinct label names other than "le" are needed`);
+    }
     this.bounds = Float64Array.from(buckets);
   }
 

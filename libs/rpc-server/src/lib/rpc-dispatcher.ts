@@ -87,12 +87,18 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     const finish: Respond = (answer) => {
       if (answered) return;
       answered = true;
+      // Neither may throw out of here: `finish` runs in promise reactions and timers, where a throw
+      // would be an unhandled rejection (the process exits) instead of an answer.
       try {
         this.record(methodLabel, request, answer, started);
       } catch (error) {
-        this.logger.error({ event: 'rpc_record_failed', err: error instanceof Error ? error : new Error(String(error)) });
+        this.logger.error({ event: 'rpc_record_failed', err: asError(error) });
       }
-      respond(answer);
+      try {
+        respond(answer);
+      } catch (error) {
+        this.logger.error({ event: 'rpc_respond_failed', err: asError(error) });
+      }
     };
     try {
       if (!this.serviceToken.verifyHeader(call.authorization)) throw new RpcError('UNAUTHORIZED', 'missing or invalid bearer token');
@@ -105,8 +111,9 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
       if (registered) methodLabel = registered.fullName;
       this.dispatch(request, registered, traceId, headers, finish);
     } catch (error) {
-      // Only a refusal before any answer lands here: once `finish` was called, a second is ignored.
+      // A refusal of the call, before any answer. Anything thrown once it was answered is a bug: logged.
       if (!answered) finish(this.failure(error, traceId, headers));
+      else this.logger.error({ event: 'rpc_error_after_answer', err: asError(error) });
     }
   }
 
@@ -246,7 +253,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
 
   private failure(error: unknown, traceId: string, headers: Record<string, string>): RpcAnswer {
     const { rpcError, unexpected } = classifyError(error, traceId);
-    if (unexpected) this.logger.error({ event: 'rpc_unexpected_error', err: error instanceof Error ? error : new Error(String(error)) });
+    if (unexpected) this.logger.error({ event: 'rpc_unexpected_error', err: asError(error) });
     return answerWithError(rpcError, headers);
   }
 
@@ -266,6 +273,10 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
     this.metrics.rpcErrors.inc({ namespace: methodLabel === 'unknown' ? 'unknown' : methodLabel.split('.')[0], code });
     this.logger.warn({ event: 'rpc_error', method: methodLabel, requested: request?.method?.slice(0, 200), status: answer.status, code, duration_ms: durationMs });
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function errorCodeOf(body: string): string {

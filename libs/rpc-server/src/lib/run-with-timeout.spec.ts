@@ -70,6 +70,24 @@ describe('runWithTimeout', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('clears its timer once the work settles: no timer outlives a call', async () => {
+    jest.useFakeTimers();
+    try {
+      const { settle, calls } = recorder<string>();
+      const failing = recorder<string>();
+      runWithTimeout(120_000, async () => 'done', settle);
+      runWithTimeout(120_000, () => Promise.reject(new Error('no')), failing.settle);
+      expect(jest.getTimerCount()).toBe(2);
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(calls).toEqual([{ value: 'done' }]);
+      expect(failing.calls).toHaveLength(1);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('does not abort the signal of work that finished in time', async () => {
     const { settle, calls } = recorder<string>();
     let abort: LazyAbort | undefined;
