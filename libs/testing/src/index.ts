@@ -11,3 +11,4 @@ export { waitFor } from './lib/wait-for';
 export { testConfig, uniqueId, TEST_SERVICE_TOKEN } from './lib/test-config';
 export { spawnApp, spawnTsScript, exitOf, REPO_ROOT } from './lib/app-process';
 export { describeWorkerAppLiveness } from './lib/worker-app-liveness';
+export { seededRandom } from './lib/seeded-random';

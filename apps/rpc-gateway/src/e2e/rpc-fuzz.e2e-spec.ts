@@ -1,17 +1,6 @@
 import { Socket } from 'node:net';
-import { TEST_SERVICE_TOKEN, testConfig } from '@suite/testing';
+import { seededRandom, TEST_SERVICE_TOKEN, testConfig } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REQUESTS = 3000;
 const CONCURRENCY = 32;
@@ -27,7 +16,7 @@ describe('POST /rpc fuzz: random and malformed bodies and headers', () => {
 
   it(`answers ${REQUESTS} fuzzed requests without a 5xx, always in the envelope, and stays up`, async () => {
     const seed = Number(process.env['FUZZ_SEED'] ?? 20261121);
-    const next = random(seed);
+    const next = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     const text = (max: number) =>
       Array.from({ length: Math.floor(next() * max) }, () => String.fromCharCode(Math.floor(next() * (next() < 0.9 ? 128 : 0xffff)))).join('');

@@ -1,3 +1,4 @@
+import { seededRandom } from '@suite/testing';
 import { Histogram, Registry } from 'prom-client';
 import { LabelPairHistogram } from './label-pair-histogram';
 
@@ -16,17 +17,6 @@ function headers(text: string): string[] {
   return text.split('\n').filter((line) => line.startsWith('#'));
 }
 
-/** A deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('LabelPairHistogram', () => {
   it('renders what prom-client renders for the same observations', async () => {
     const registry = new Registry();
@@ -34,7 +24,7 @@ describe('LabelPairHistogram', () => {
     const histogram = new LabelPairHistogram({ name: 'rpc_seconds', help: 'latency \\ by "method"\nand code', labelNames: ['method', 'code'], buckets: BUCKETS });
     const methods = ['SYSTEM.ping', 'EVENTS.replay', 'odd "quoted" \\ name\nwith a newline', 'unknown'];
     const codes = ['ok', 'INVALID_ARGS', 'TIMEOUT'];
-    const next = random(7);
+    const next = seededRandom(7);
     for (let i = 0; i < 5000; i++) {
       const method = methods[Math.floor(next() * methods.length)];
       const code = codes[Math.floor(next() * codes.length)];
