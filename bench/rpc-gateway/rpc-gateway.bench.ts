@@ -17,6 +17,8 @@ import { RedisCommandMeter } from '../lib/redis-commands';
 import { contended, cpuRatioPercent, formatTable, LOAD_GENERATOR_PROCESS, measurementLines, ratioPercent, REDIS_PROCESS, say, SERVER_PROCESS, TargetRow, writeResults } from '../lib/report';
 
 const BASELINE = 'bare-fastify';
+/** The issue's reference point: a plain Nest + Fastify endpoint doing one SET and one GET. */
+const REFERENCE = 'nest-fastify-set-get';
 const USER = 'bench-user';
 const PING_BODY = JSON.stringify({ method: 'SYSTEM.ping', user_id: USER });
 const REPLAY_BODY = JSON.stringify({ method: 'EVENTS.replay', args: [USER], user_id: USER });
@@ -119,7 +121,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
     },
     {
       start: () => startScriptServer('nest-fastify-set-get', 'rpc-gateway/nest-set-get-server.ts', { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) }),
-      targets: [{ name: 'nest-fastify-set-get', body: PING_BODY, expect: /"pong":true/ }],
+      targets: [{ name: REFERENCE, body: PING_BODY, expect: /"pong":true/ }],
     },
     {
       start: async () => {
@@ -181,7 +183,8 @@ async function runRpcGatewayBench(): Promise<boolean> {
     await redis.stop();
   }
   const baselineRounds = rounds.get(BASELINE) ?? [];
-  const roundRatios = (results: LoadResult[]) => results.map((result, round) => ratioPercent(result, baselineRounds[round]));
+  const referenceRounds = rounds.get(REFERENCE) ?? [];
+  const roundRatios = (results: LoadResult[], to: LoadResult[] = baselineRounds) => results.map((result, round) => ratioPercent(result, to[round]));
   for (const [target, results] of rounds) rows.push({ target, result: medianItem(results, (result) => result.requestsPerSecond), ratioToBaselinePercent: median(roundRatios(results)) });
 
   const baseline = rows.find((row) => row.target === BASELINE)?.result;
@@ -190,6 +193,13 @@ async function runRpcGatewayBench(): Promise<boolean> {
     if (target === BASELINE || results.length < 2) continue;
     const ratios = roundRatios(results).map((ratio) => `${Math.round(ratio)}%`);
     process.stdout.write(`${target.padEnd(27)}vs ${BASELINE}, round by round: ${ratios.join(', ')}\n`);
+  }
+  // The target is stated against bare Fastify with the reference's own ratio beside it; measured in
+  // the same rounds, the gateway's ratio to the reference does not depend on the machine's state.
+  for (const [target, results] of rounds) {
+    if (target === BASELINE || target === REFERENCE || referenceRounds.length !== results.length) continue;
+    const ratios = roundRatios(results, referenceRounds);
+    process.stdout.write(`${target.padEnd(27)}vs ${REFERENCE}, round by round: ${ratios.map((ratio) => `${Math.round(ratio)}%`).join(', ')}; median ${Math.round(median(ratios))}%\n`);
   }
   process.stdout.write(`${'redis-benchmark SET'.padEnd(26)}${Math.round(redisBenchmark.opsPerSecond).toString().padStart(8)} ops/s (raw Redis, -c 50, no HTTP)\n\n`);
 
@@ -203,6 +213,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
     gatewayEnvironment: { ...gatewayEnvironment, LISTENERS_SERVICE_TOKEN: '(random, 32 chars)' },
     inheritedGatewaySettings: inherited,
     baseline: BASELINE,
+    reference: REFERENCE,
     targets: rows.map(({ target, result }) => ({
       target,
       rounds: rounds.get(target)?.map((round, index) => ({
@@ -212,6 +223,7 @@ async function runRpcGatewayBench(): Promise<boolean> {
       })),
       ...result,
       ratioToBaselinePercent: rows.find((row) => row.target === target)?.ratioToBaselinePercent ?? null,
+      ratioToReferencePercent: referenceRounds.length === rounds.get(target)?.length ? roundOrNull(median(roundRatios(rounds.get(target) ?? [], referenceRounds))) : null,
       cpuRatioToBaselinePercent: baseline ? roundOrNull(cpuRatioPercent(result, baseline)) : null,
     })),
     redisBenchmark,
