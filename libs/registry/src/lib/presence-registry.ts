@@ -80,12 +80,24 @@ export class PresenceRegistry {
     if (!userId) return { success: false, user_id: null };
     const removed = await UNREGISTER_SESSION.run(this.redis.command, [buildRegistryUserKey(userId)], [sessionId]);
     await this.redis.command.del(buildRegistrySessionKey(sessionId));
-    if (removed === 1) {
-      await this.redis.command.zrem(REGISTRY_PRESENCE_KEY, userId);
-      this.mirror.statusChanged(userId, 'offline');
-    }
+    if (removed === 1 && !(await this.withdrawPresence(userId))) this.mirror.statusChanged(userId, 'offline');
     this.log.operation('unregister_session', { session_id: sessionId, user_id: userId, removed: removed === 1 });
     return { success: removed === 1, user_id: userId };
+  }
+
+  /**
+   * Takes the user out of presence after a logout. A login that lands meanwhile (from another
+   * instance) re-creates the record, possibly before this ZREM: its presence is then put back, with
+   * the login's own time. Two steps rather than one script, so it holds on Redis Cluster too, where
+   * the record and the presence set live in different slots. Returns whether the user stayed online.
+   */
+  private async withdrawPresence(userId: string): Promise<boolean> {
+    await this.redis.command.zrem(REGISTRY_PRESENCE_KEY, userId);
+    const lastSeenAt = await this.redis.command.hget(buildRegistryUserKey(userId), 'last_seen_at');
+    const lastSeen = lastSeenAt ? Date.parse(lastSeenAt) : Number.NaN;
+    if (Number.isNaN(lastSeen)) return false;
+    await this.redis.command.zadd(REGISTRY_PRESENCE_KEY, 'GT', lastSeen, userId);
+    return true;
   }
 
   async heartbeat(userId: string, sessionId?: string): Promise<HeartbeatResult> {

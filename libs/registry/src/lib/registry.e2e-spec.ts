@@ -86,6 +86,32 @@ describe('registry against real Redis and the Firestore emulator', () => {
       expect(await presence.unregisterSession('never-' + user)).toEqual({ success: false, user_id: null });
     });
 
+    it('a login landing while the old session logs out keeps the user online, in Redis and in the mirror', async () => {
+      const presence = legacyOnly.get(PresenceRegistry);
+      const otherInstance = unifiedOn.get(PresenceRegistry);
+      const user = uniqueId('u');
+      await presence.registerUser(user, 'old-session-' + user);
+      // The other instance's login lands between the logout's session check and its presence removal.
+      const command = redis.command;
+      const zrem = command.zrem;
+      command.zrem = (async (...args: Parameters<typeof zrem>) => {
+        command.zrem = zrem;
+        await otherInstance.registerUser(user, 'new-session-' + user);
+        return zrem.apply(command, args);
+      }) as typeof zrem;
+      try {
+        expect(await presence.unregisterSession('old-session-' + user)).toEqual({ success: true, user_id: user });
+      } finally {
+        command.zrem = zrem;
+      }
+      expect((await presence.getUser(user))?.session_id).toBe('new-session-' + user);
+      expect(await presence.isOnline(user)).toBe(true);
+      expect(await presence.listOnlineUsers()).toContain(user);
+      await Promise.all([legacyOnly.get(PresenceMirror).flush(), unifiedOn.get(PresenceMirror).flush()]);
+      const document = (await firestore.collection('listeners_registry').doc(user).get()).data();
+      expect(document?.status).toBe('online');
+    });
+
     it('mirrors presence to Firestore listeners_registry/{uid}', async () => {
       const presence = legacyOnly.get(PresenceRegistry);
       const user = uniqueId('u');
