@@ -6,6 +6,7 @@ import { RedisConnections } from '@suite/redis';
 import { RpcCallContext, RpcError, RpcRequest } from '@suite/rpc-contract';
 import { randomUUID } from 'node:crypto';
 import { bindParams, validateParams } from './bind-params';
+import { CallDeadlines } from './call-deadlines';
 import { classifyError } from './classify-error';
 import { callFingerprint } from './fingerprint';
 import { HandlerCallContext } from './handler-call-context';
@@ -38,6 +39,7 @@ const SERVICE_SCOPE = '_service';
 export class RpcDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Rpc');
   private readonly background = new Set<Promise<void>>();
+  private readonly deadlines = new CallDeadlines();
   private readonly debugLogs: boolean;
   private readonly infoLogs: boolean;
   /** Channels a reply_to may not publish on: clients' event channels and the suite's control channels. */
@@ -231,7 +233,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
 
   /** The handler's answer, or its error as an envelope, through `done`; never throws. */
   private execute(registered: RegisteredMethod, params: object, context: Omit<RpcCallContext, 'signal'>, timeoutMs: number, headers: Record<string, string>, done: Respond): void {
-    runWithTimeout(timeoutMs, (abort) => registered.invoke(params, new HandlerCallContext(context, abort)), {
+    runWithTimeout(this.deadlines, timeoutMs, (abort) => registered.invoke(params, new HandlerCallContext(context, abort)), {
       value: (data) => {
         let answer: RpcAnswer;
         try {

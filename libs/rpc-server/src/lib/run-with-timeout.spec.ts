@@ -1,3 +1,4 @@
+import { CallDeadlines } from './call-deadlines';
 import { CallTimeoutError, LazyAbort, runWithTimeout, Settle } from './run-with-timeout';
 
 interface Recorded<T> {
@@ -13,16 +14,21 @@ function recorder<T>(): Recorded<T> {
 const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('runWithTimeout', () => {
+  let deadlines: CallDeadlines;
+  beforeEach(() => {
+    deadlines = new CallDeadlines();
+  });
+
   it('settles a synchronous answer at once, without waiting for a turn', () => {
     const { settle, calls } = recorder<number>();
-    runWithTimeout(1000, () => 42, settle);
+    runWithTimeout(deadlines, 1000, () => 42, settle);
     expect(calls).toEqual([{ value: 42 }]);
   });
 
   it('settles a synchronous throw as an error', () => {
     const { settle, calls } = recorder<number>();
     const failure = new Error('refused');
-    runWithTimeout(
+    runWithTimeout(deadlines, 
       1000,
       () => {
         throw failure;
@@ -34,7 +40,7 @@ describe('runWithTimeout', () => {
 
   it('settles an awaited value once, and the deadline passing later changes nothing', async () => {
     const { settle, calls } = recorder<string>();
-    runWithTimeout(30, async () => 'done', settle);
+    runWithTimeout(deadlines, 30, async () => 'done', settle);
     expect(calls).toEqual([]);
     await later(60);
     expect(calls).toEqual([{ value: 'done' }]);
@@ -43,7 +49,7 @@ describe('runWithTimeout', () => {
   it('settles a rejection as an error', async () => {
     const { settle, calls } = recorder<string>();
     const failure = new Error('handler failed');
-    runWithTimeout(1000, () => Promise.reject(failure), settle);
+    runWithTimeout(deadlines, 1000, () => Promise.reject(failure), settle);
     await later(0);
     expect(calls).toEqual([{ error: failure }]);
   });
@@ -51,9 +57,9 @@ describe('runWithTimeout', () => {
   it('settles CallTimeoutError at the deadline, aborts the signal, and ignores the late answer', async () => {
     const { settle, calls } = recorder<string>();
     let abort: LazyAbort | undefined;
-    runWithTimeout(
+    runWithTimeout(deadlines, 
       20,
-      async (given) => {
+      async (given: LazyAbort) => {
         abort = given;
         await later(80);
         return 'too late';
@@ -70,18 +76,20 @@ describe('runWithTimeout', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('clears its timer once the work settles: no timer outlives a call', async () => {
+  it('cancels its deadline once the work settles: no deadline or timer outlives a call', async () => {
     jest.useFakeTimers();
     try {
       const { settle, calls } = recorder<string>();
       const failing = recorder<string>();
-      runWithTimeout(120_000, async () => 'done', settle);
-      runWithTimeout(120_000, () => Promise.reject(new Error('no')), failing.settle);
-      expect(jest.getTimerCount()).toBe(2);
+      runWithTimeout(deadlines, 120_000, async () => 'done', settle);
+      runWithTimeout(deadlines, 120_000, () => Promise.reject(new Error('no')), failing.settle);
+      expect(deadlines.size).toBe(2);
+      expect(jest.getTimerCount()).toBe(1);
       await Promise.resolve();
       await Promise.resolve();
       expect(calls).toEqual([{ value: 'done' }]);
       expect(failing.calls).toHaveLength(1);
+      expect(deadlines.size).toBe(0);
       expect(jest.getTimerCount()).toBe(0);
     } finally {
       jest.useRealTimers();
@@ -91,9 +99,9 @@ describe('runWithTimeout', () => {
   it('does not abort the signal of work that finished in time', async () => {
     const { settle, calls } = recorder<string>();
     let abort: LazyAbort | undefined;
-    runWithTimeout(
+    runWithTimeout(deadlines, 
       30,
-      async (given) => {
+      async (given: LazyAbort) => {
         abort = given;
         return 'quick';
       },

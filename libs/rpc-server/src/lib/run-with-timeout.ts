@@ -1,3 +1,5 @@
+import { CallDeadlines } from './call-deadlines';
+
 export class CallTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`the call did not finish within ${timeoutMs} ms`);
@@ -31,12 +33,12 @@ export interface Settle<T> {
 }
 
 /**
- * Runs `work` with an AbortSignal that fires after `timeoutMs`, and settles with CallTimeoutError at
- * that moment even if the work ignores the signal. Callbacks rather than a promise: on the RPC hot
- * path every promise costs twice (AsyncLocalStorage tracks each one), and work that answers
- * synchronously needs no timer and no promise at all.
+ * Runs `work` with an AbortSignal that fires after `timeoutMs` (kept in `deadlines`), and settles
+ * with CallTimeoutError at that moment even if the work ignores the signal. Callbacks rather than a
+ * promise: on the RPC hot path every promise costs twice (AsyncLocalStorage tracks each one), and
+ * work that answers synchronously needs no deadline and no promise at all.
  */
-export function runWithTimeout<T>(timeoutMs: number, work: (abort: LazyAbort) => Promise<T> | T, settle: Settle<T>): void {
+export function runWithTimeout<T>(deadlines: CallDeadlines, timeoutMs: number, work: (abort: LazyAbort) => Promise<T> | T, settle: Settle<T>): void {
   const abort = new LazyAbort();
   let outcome: Promise<T> | T;
   try {
@@ -50,24 +52,24 @@ export function runWithTimeout<T>(timeoutMs: number, work: (abort: LazyAbort) =>
     return;
   }
   let pending = true;
-  const timer = setTimeout(() => {
+  const deadline = deadlines.start(timeoutMs, () => {
     if (!pending) return;
     pending = false;
     const error = new CallTimeoutError(timeoutMs);
     abort.abort(error);
     settle.error(error);
-  }, timeoutMs);
+  });
   outcome.then(
     (value) => {
       if (!pending) return;
       pending = false;
-      clearTimeout(timer);
+      deadline.cancel();
       settle.value(value);
     },
     (error: unknown) => {
       if (!pending) return;
       pending = false;
-      clearTimeout(timer);
+      deadline.cancel();
       settle.error(error);
     },
   );
