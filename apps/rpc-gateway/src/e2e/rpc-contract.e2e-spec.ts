@@ -178,9 +178,10 @@ describe('POST /rpc: the contract of SPEC §3', () => {
       expect(carried.headers.get('x-trace-id')).toBe('abc-123');
       expect((carried.body.data as { trace_id: string }).trace_id).toBe('abc-123');
       const generated = await call({ method: 'SYSTEM.ping' });
-      expect(generated.headers.get('x-trace-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(generated.headers.get('x-trace-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       const rejected = await call({ method: 'SYSTEM.ping' }, { token: null });
-      expect(rejected.headers.get('x-trace-id')).toBeTruthy();
+      expect(rejected.headers.get('x-trace-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Set([generated, rejected].map((result) => result.headers.get('x-trace-id'))).size).toBe(2);
     });
   });
 });

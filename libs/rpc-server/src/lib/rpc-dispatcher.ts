@@ -4,7 +4,6 @@ import { isLevelEnabled, LogContext } from '@suite/logging';
 import { MetricsService } from '@suite/metrics';
 import { RedisConnections } from '@suite/redis';
 import { RpcCallContext, RpcError, RpcRequest } from '@suite/rpc-contract';
-import { randomUUID } from 'node:crypto';
 import { bindParams, validateParams } from './bind-params';
 import { CallDeadlines } from './call-deadlines';
 import { classifyError } from './classify-error';
@@ -17,6 +16,7 @@ import { RateDecision, RateLimiter } from './rate-limiter';
 import { answerWithData, answerWithError, RpcAnswer } from './rpc-answer';
 import { runWithTimeout } from './run-with-timeout';
 import { ServiceToken } from './service-token';
+import { TraceIdGenerator } from './trace-ids';
 
 /** Receives a call's answer. */
 export type Respond = (answer: RpcAnswer) => void;
@@ -40,6 +40,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Rpc');
   private readonly background = new Set<Promise<void>>();
   private readonly deadlines = new CallDeadlines();
+  private readonly traceIds = new TraceIdGenerator();
   private readonly debugLogs: boolean;
   private readonly infoLogs: boolean;
   /** Channels a reply_to may not publish on: clients' event channels and the suite's control channels. */
@@ -61,7 +62,7 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
 
   /** Answers `call` through `respond`, exactly once; never throws. */
   handle(call: IncomingCall, respond: Respond): void {
-    const traceId = traceIdOf(call.body) ?? randomUUID();
+    const traceId = traceIdOf(call.body) ?? this.traceIds.next();
     LogContext.run({ trace_id: traceId }, () => this.answer(call, traceId, respond));
   }
 
