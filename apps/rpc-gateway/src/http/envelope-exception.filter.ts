@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { asError } from '@suite/logging';
 import { RpcError, RpcErrorCode } from '@suite/rpc-contract';
 import { answerWithError } from '@suite/rpc-server';
 import type { FastifyReply } from 'fastify';
@@ -44,7 +45,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
         : typeof (exception as { statusCode?: unknown })?.statusCode === 'number'
           ? (exception as { statusCode: number }).statusCode
           : 500;
-    if (status >= 500) this.logger.error({ event: 'http_unexpected_error', err: exception instanceof Error ? exception : new Error(String(exception)) });
+    if (status >= 500) this.logger.error({ event: 'http_unexpected_error', err: asError(exception) });
     const answer = answerWithError(new RpcError(codeForStatus(status), describe(status, exception)), { 'x-trace-id': randomUUID() });
     void reply.status(status === 415 ? 400 : status).headers(answer.headers).type('application/json; charset=utf-8').send(answer.body);
   }

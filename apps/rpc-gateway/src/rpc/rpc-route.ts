@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { asError } from '@suite/logging';
 import { RpcError } from '@suite/rpc-contract';
 import { answerWithError, RpcAnswer, RpcDispatcher } from '@suite/rpc-server';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -50,6 +51,3 @@ export class RpcRoute implements OnModuleInit {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { JsonLogger } from '@suite/logging';
+import { asError, type JsonLogger } from '@suite/logging';
 
 /**
  * Drains on SIGTERM/SIGINT: closes the app (which runs every module's shutdown hooks: HTTP stops
@@ -9,7 +9,7 @@ import type { JsonLogger } from '@suite/logging';
  */
 export function installProcessGuards(app: INestApplicationContext, logger: JsonLogger, graceMs: number): void {
   process.on('unhandledRejection', (reason) => {
-    logger.error({ event: 'unhandled_rejection', err: reason instanceof Error ? reason : new Error(String(reason)) });
+    logger.error({ event: 'unhandled_rejection', err: asError(reason) });
   });
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -26,7 +26,7 @@ export function installProcessGuards(app: INestApplicationContext, logger: JsonL
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error({ event: 'shutdown_failed', err: error instanceof Error ? error : new Error(String(error)) });
+        logger.error({ event: 'shutdown_failed', err: asError(error) });
         process.exit(1);
       },
     );

@@ -1,6 +1,6 @@
 import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { isLevelEnabled, LogContext } from '@suite/logging';
+import { asError, isLevelEnabled, LogContext } from '@suite/logging';
 import { MetricsService } from '@suite/metrics';
 import { RedisConnections } from '@suite/redis';
 import { RpcCallContext, RpcError, RpcRequest } from '@suite/rpc-contract';
@@ -278,9 +278,6 @@ export class RpcDispatcher implements BeforeApplicationShutdown {
   }
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
 
 function errorCodeOf(body: string): string {
   const match = /"code":"([A-Z_]+)"/.exec(body);
