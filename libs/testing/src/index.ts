@@ -12,3 +12,5 @@ export { testConfig, uniqueId, TEST_SERVICE_TOKEN } from './lib/test-config';
 export { spawnApp, spawnTsScript, exitOf, REPO_ROOT } from './lib/app-process';
 export { describeWorkerAppLiveness } from './lib/worker-app-liveness';
 export { seededRandom } from './lib/seeded-random';
+export { testRedisClient } from './lib/test-redis';
+export type { TestRedis } from './lib/test-redis';
