@@ -1,6 +1,7 @@
 // Shared by every project's jest config: SWC transform (with decorator metadata for Nest and
 // class-validator), Nx's resolver for the tsconfig path aliases, and one local stack of real
-// servers (Redis, Firestore emulator, Chroma) for the whole run.
+// servers (Redis, Firestore emulator, Chroma) for the whole run; the lane (SUITE_TEST_LANE: all,
+// unit, cluster) decides what runs against what (tools/nx/suite-targets.js).
 const nxPreset = require('@nx/jest/preset').default;
 const path = require('path');
 
@@ -26,6 +27,8 @@ module.exports = {
   // Node itself loads them natively.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
+  setupFiles: [path.join(__dirname, 'tools/jest/lane-setup.js')],
+  reporters: ['default', path.join(__dirname, 'tools/jest/results-reporter.js')],
   globalSetup: path.join(__dirname, 'tools/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'tools/jest/global-teardown.ts'),
   testTimeout: 30000,

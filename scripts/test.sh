@@ -1,47 +1,48 @@
 #!/usr/bin/env bash
-# Runs every check and test of the suite against real servers it starts (Redis, Firestore
-# emulator, Chroma) on free loopback ports. Ends with one summary line: "N passed, N failed".
+# Runs every check and test of the suite through Nx (`nx run-many` over every project's typecheck,
+# lint, test and test-cluster targets), inside one local stack of real servers (Redis, a 3-node
+# Redis Cluster, the Firestore emulator, Chroma) started once on free loopback ports and stopped
+# after. Ends with one summary line: "N passed, N failed, N skipped". Extra arguments go to nx.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true
 
-bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-failed_steps=()
-step() {
-  local name=$1; shift
-  echo "== $name"
-  local started=$SECONDS
-  if "$@"; then echo "== $name: ok ($((SECONDS - started)) s)"; else echo "== $name: FAILED"; failed_steps+=("$name"); fi
-}
+results=tmp/test-results
+log=tmp/test-run.log
+rm -rf "$results"; mkdir -p "$results"
+export SUITE_TEST_RESULTS_DIR="$PWD/$results" SWC_NODE_PROJECT="$PWD/tsconfig.base.json"
+started=$SECONDS
+node -r @swc-node/register tools/test-stack/with-test-stack.ts \
+  npx nx run-many -t typecheck lint test test-cluster --parallel=2 --outputStyle=stream "$@" 2>&1 | tee "$log"
+echo "== nx run-many: $((SECONDS - started)) s"
 
-step typecheck npx tsc -p tsconfig.json
-# The module-boundaries rule reads Nx's project graph; on a fresh clone it must be computed first.
-step project-graph npx nx show projects
-step lint npx eslint apps libs tools bench --max-warnings=0 --no-error-on-unmatched-pattern
-
-mkdir -p tmp
-results=tmp/jest-results.json
-rm -f "$results"
-# --forceExit: SDK clients (gRPC channels of firebase-admin) may keep timers alive after their tests end.
-step tests npx jest --ci --forceExit --maxWorkers=2 --json --outputFile="$results" "$@"
-
-node - "$results" "${failed_steps[*]:-}" <<'NODE'
+node - "$results" "$log" <<'NODE'
 const fs = require('fs');
-const [file, failedSteps] = process.argv.slice(2);
+const path = require('path');
+const [dir, log] = process.argv.slice(2);
 let passed = 0, failed = 0, skipped = 0;
-if (fs.existsSync(file)) {
-  const r = JSON.parse(fs.readFileSync(file, 'utf8'));
-  passed = r.numPassedTests; failed = r.numFailedTests; skipped = r.numPendingTests + r.numTodoTests;
-  if (r.numTotalTests === 0) { console.log('no test ran: that is a failure'); failed += 1; }
-  if (r.numRuntimeErrorTestSuites > 0) failed += r.numRuntimeErrorTestSuites;
-} else {
-  console.log('the test runner produced no results');
+const ran = new Set();
+for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.json'))) {
+  const r = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  passed += r.passed; failed += r.failed + r.runtimeErrorSuites; skipped += r.skipped;
+  ran.add(`${r.project}.${r.lane}`);
+  for (const name of [...r.failedTests, ...r.suiteErrors]) console.log(`failed (${r.lane} lane): ${name}`);
+}
+// A task that failed without reporting tests (a type error, a lint error, a jest crash) counts once.
+const output = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+const failedTasks = [...output.matchAll(/^\s*-\s+([\w.-]+):([\w-]+)\s*$/gm)].filter(([, , target]) => ['typecheck', 'lint', 'test', 'test-cluster'].includes(target));
+for (const [, project, target] of failedTasks) {
+  if (target === 'test' || target === 'test-cluster') {
+    const lane = target === 'test' ? 'all' : 'cluster';
+    const reported = [...ran].some((key) => key.endsWith(`.${lane}`) && key.split('.')[0].endsWith(project));
+    if (reported) continue;
+  }
+  console.log(`failed task: ${project}:${target}`);
   failed += 1;
 }
-const steps = failedSteps.trim() ? failedSteps.trim().split(/\s+/) : [];
-if (steps.length) console.log(`failed steps: ${steps.join(', ')}`);
-failed += steps.filter((s) => s !== 'tests').length;
+if (passed + failed === 0) { console.log('no test ran: that is a failure'); failed += 1; }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);
 NODE

@@ -1,6 +1,8 @@
 export { findFreePort } from './lib/stack/free-port';
 export { startRedisServer, redisAnswers } from './lib/stack/redis-server';
 export type { RedisServer } from './lib/stack/redis-server';
+export { startRedisCluster } from './lib/stack/redis-cluster';
+export type { RedisCluster } from './lib/stack/redis-cluster';
 export { startFirestoreEmulator } from './lib/stack/firestore-emulator';
 export { startChromaServer } from './lib/stack/chroma-server';
 export { startLocalStack } from './lib/stack/local-stack';

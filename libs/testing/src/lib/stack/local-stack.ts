@@ -1,6 +1,7 @@
 import { startChromaServer, ChromaServer } from './chroma-server';
 import { FirestoreEmulator, startFirestoreEmulator } from './firestore-emulator';
 import { findFreePort } from './free-port';
+import { RedisCluster, startRedisCluster } from './redis-cluster';
 import { RedisServer, startRedisServer } from './redis-server';
 
 export interface LocalStackPorts {
@@ -13,13 +14,20 @@ export interface LocalStack {
   readonly redis: RedisServer;
   readonly firestore: FirestoreEmulator;
   readonly chroma: ChromaServer;
+  /** A 3-node Redis Cluster beside the single node, for the cluster test lane (when asked for). */
+  readonly redisCluster?: RedisCluster;
   /** The environment that points an app (or a test) at this stack. */
   readonly environment: Record<string, string>;
   stop(): Promise<void>;
 }
 
+export interface LocalStackOptions {
+  /** Also start a 3-node Redis Cluster (the tests' cluster lane); its port is SUITE_TEST_CLUSTER_REDIS_PORT. */
+  redisCluster?: boolean;
+}
+
 /** Starts Redis, the Firestore emulator and Chroma together, each on the given port or a free one. */
-export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProjectId = 'demo-suite'): Promise<LocalStack> {
+export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProjectId = 'demo-suite', options: LocalStackOptions = {}): Promise<LocalStack> {
   const [redisPort, firestorePort, chromaPort] = await Promise.all([
     ports.redisPort ?? findFreePort(),
     ports.firestorePort ?? findFreePort(),
@@ -29,23 +37,26 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     startRedisServer(redisPort),
     startFirestoreEmulator(firestorePort),
     startChromaServer(chromaPort),
+    options.redisCluster ? startRedisCluster() : Promise.resolve(undefined),
   ]);
   const failures = started.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {
     await Promise.all(
-      started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : Promise.resolve())),
+      started.map((result) => (result.status === 'fulfilled' && result.value ? result.value.stop() : Promise.resolve())),
     );
     throw new Error(failures.map((failure) => String(failure.reason instanceof Error ? failure.reason.message : failure.reason)).join('\n'));
   }
-  const [redis, firestore, chroma] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+  const [redis, firestore, chroma, redisCluster] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
     RedisServer,
     FirestoreEmulator,
     ChromaServer,
+    RedisCluster | undefined,
   ];
   return {
     redis,
     firestore,
     chroma,
+    redisCluster,
     environment: {
       LISTENERS_REDIS_HOST: redis.host,
       LISTENERS_REDIS_PORT: String(redis.port),
@@ -54,9 +65,10 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
       GCLOUD_PROJECT: firebaseProjectId,
       CHROMA_HOST: chroma.host,
       CHROMA_PORT: String(chroma.port),
+      ...(redisCluster ? { SUITE_TEST_CLUSTER_REDIS_HOST: redisCluster.host, SUITE_TEST_CLUSTER_REDIS_PORT: String(redisCluster.port) } : {}),
     },
     stop: async () => {
-      await Promise.all([redis.stop(), firestore.stop(), chroma.stop()]);
+      await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), redisCluster?.stop()]);
     },
   };
 }
