@@ -1,6 +1,6 @@
 import { GraphView, layerViolations } from './layer-rules';
 
-function graph(nodes: Record<string, [type: 'app' | 'lib', tag: string]>, edges: Array<[string, string]>): GraphView {
+function graph(nodes: Record<string, readonly [type: 'app' | 'lib', tag: string]>, edges: Array<[string, string]>): GraphView {
   return {
     nodes: Object.fromEntries(Object.entries(nodes).map(([name, [type, tag]]) => [name, { type, data: { tags: [tag] } }])),
     dependencies: Object.fromEntries(Object.keys(nodes).map((name) => [name, edges.filter(([source]) => source === name).map(([, target]) => ({ target }))])),

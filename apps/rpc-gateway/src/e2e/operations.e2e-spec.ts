@@ -69,6 +69,14 @@ describe('GET /debug and GET /metrics', () => {
     expect(text).toContain('# TYPE job_duration_seconds histogram');
   });
 
+  it('/metrics is one registry rendered: every metric has one HELP and one TYPE line', async () => {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    const typed = [...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]);
+    expect(typed).toEqual(expect.arrayContaining(['rpc_request_duration_seconds', 'job_duration_seconds', 'queue_jobs', 'rpc_errors_total', 'process_cpu_seconds_total']));
+    expect(new Set(typed).size).toBe(typed.length);
+    expect([...text.matchAll(/^# HELP /gm)]).toHaveLength(typed.length);
+  });
+
   it('answers unknown routes in the envelope', async () => {
     const response = await fetch(`${gateway.url}/nope`);
     expect(response.status).toBe(404);

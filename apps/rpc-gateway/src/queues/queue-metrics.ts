@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { MetricsService } from '@suite/metrics';
+import { CollectedHistogram, MetricsService } from '@suite/metrics';
 import { JobDurationStats, TaskQueues } from '@suite/queues';
+import { Gauge } from 'prom-client';
 
-/** Queue depths (read at each scrape) and the fleet's job durations, in the gateway's /metrics. */
+/** Queue depths and the fleet's job durations, read from Redis at each scrape of the gateway's /metrics. */
 @Injectable()
 export class QueueMetrics implements OnModuleInit {
   constructor(
@@ -12,20 +13,24 @@ export class QueueMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.beforeScrape(async () => {
-      const counts = await this.queues.counts();
-      for (const [queue, states] of Object.entries(counts)) {
-        for (const [state, count] of Object.entries(states)) this.metrics.queueJobs.set({ queue, state }, count);
-      }
+    const queues = this.queues;
+    new Gauge({
+      name: 'queue_jobs',
+      help: 'Jobs per queue and state, read from Redis when scraped',
+      labelNames: ['queue', 'state'] as const,
+      registers: [this.metrics.registry],
+      async collect() {
+        for (const [queue, states] of Object.entries(await queues.counts())) {
+          for (const [state, count] of Object.entries(states)) this.set({ queue, state }, count);
+        }
+      },
     });
-    this.metrics.extraText(async () => {
-      const lines = ['# HELP job_duration_seconds Job processing time across all task workers', '# TYPE job_duration_seconds histogram'];
-      for (const histogram of await this.durations.read()) {
-        const labels = `queue="${histogram.queue}",outcome="${histogram.outcome}"`;
-        for (const bucket of histogram.buckets) lines.push(`job_duration_seconds_bucket{${labels},le="${bucket.le}"} ${bucket.count}`);
-        lines.push(`job_duration_seconds_sum{${labels}} ${histogram.sum}`, `job_duration_seconds_count{${labels}} ${histogram.count}`);
-      }
-      return `${lines.join('\n')}\n`;
+    new CollectedHistogram({
+      name: 'job_duration_seconds',
+      help: 'Job processing time across all task workers',
+      registers: [this.metrics.registry],
+      collect: async () =>
+        (await this.durations.read()).map(({ queue, outcome, buckets, sum, count }) => ({ labels: { queue, outcome }, buckets, sum, count })),
     });
   }
 }

@@ -18,10 +18,11 @@ function headers(text: string): string[] {
 }
 
 describe('LabelPairHistogram', () => {
-  it('renders what prom-client renders for the same observations', async () => {
+  it('renders, in a prom-client registry, what a prom-client Histogram renders for the same observations', async () => {
     const registry = new Registry();
     const reference = new Histogram({ name: 'rpc_seconds', help: 'latency \\ by "method"\nand code', labelNames: ['method', 'code'] as const, buckets: BUCKETS, registers: [registry] });
-    const histogram = new LabelPairHistogram({ name: 'rpc_seconds', help: 'latency \\ by "method"\nand code', labelNames: ['method', 'code'], buckets: BUCKETS });
+    const ours = new Registry();
+    const histogram = new LabelPairHistogram({ name: 'rpc_seconds', help: 'latency \\ by "method"\nand code', labelNames: ['method', 'code'], buckets: BUCKETS, registers: [ours] });
     const methods = ['SYSTEM.ping', 'EVENTS.replay', 'odd "quoted" \\ name\nwith a newline', 'unknown'];
     const codes = ['ok', 'INVALID_ARGS', 'TIMEOUT'];
     const next = seededRandom(7);
@@ -34,15 +35,27 @@ describe('LabelPairHistogram', () => {
       histogram.observe(method, code, value);
     }
     const expected = await registry.metrics();
-    const actual = histogram.render();
+    const actual = await ours.metrics();
     expect(headers(actual)).toEqual(headers(expected));
     expect(samples(actual)).toEqual(samples(expected));
     expect(samples(actual)).toHaveLength(methods.length * codes.length * (BUCKETS.length + 3));
   });
 
-  it('renders only its header before any observation', () => {
-    const histogram = new LabelPairHistogram({ name: 'empty_seconds', help: 'nothing yet', labelNames: ['a', 'b'], buckets: [1] });
-    expect(histogram.render()).toBe('# HELP empty_seconds nothing yet\n# TYPE empty_seconds histogram\n');
+  it('renders only its header before any observation', async () => {
+    const registry = new Registry();
+    new LabelPairHistogram({ name: 'empty_seconds', help: 'nothing yet', labelNames: ['a', 'b'], buckets: [1], registers: [registry] });
+    expect(await registry.metrics()).toBe('# HELP empty_seconds nothing yet\n# TYPE empty_seconds histogram\n');
+  });
+
+  it('is one metric of the registry among the others, and a name taken twice is refused', async () => {
+    const registry = new Registry();
+    new Histogram({ name: 'other_seconds', help: 'another', buckets: [1], registers: [registry] }).observe(0.5);
+    const histogram = new LabelPairHistogram({ name: 'fast_seconds', help: 'fast', labelNames: ['a', 'b'], buckets: [1], registers: [registry] });
+    histogram.observe('x', 'y', 2);
+    const text = await registry.metrics();
+    expect(text).toContain('other_seconds_count 1');
+    expect(text).toContain('fast_seconds_bucket{le="+Inf",a="x",b="y"} 1');
+    expect(() => new LabelPairHistogram({ name: 'fast_seconds', help: 'again', labelNames: ['a', 'b'], buckets: [1], registers: [registry] })).toThrow(/already been registered/);
   });
 
   it('refuses a value that is not a finite number, buckets out of order, and the reserved label le', () => {

@@ -1,9 +1,14 @@
+import type { Registry } from 'prom-client';
+import type { PromMetricValues } from './prom-metric';
+
 export interface LabelPairHistogramOptions {
   name: string;
   help: string;
   labelNames: readonly [string, string];
   /** Upper bounds, ascending; `+Inf` is implied. */
   buckets: readonly number[];
+  /** Registries that render it with their other metrics. */
+  registers?: Registry[];
 }
 
 interface Series {
@@ -11,15 +16,20 @@ interface Series {
   counts: Float64Array;
   sum: number;
   count: number;
+  /** The two labels, as prom-client keeps them for a series. */
+  labels: Record<string, string>;
 }
 
 /**
  * A Prometheus histogram with exactly two labels, for a hot path: an observation is two map lookups
  * and a bucket search (tens of nanoseconds), where prom-client's Histogram builds and validates a
- * label hash on every call (about 850 ns measured). It renders the same exposition text as
- * prom-client's Histogram.
+ * label hash on every call (790–970 ns measured on the bench machine). It is a metric of prom-client's
+ * registry like the others: the registry renders it, as it renders a prom-client Histogram
+ * (label-pair-histogram.spec.ts compares the two on the same observations).
  */
 export class LabelPairHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
   private readonly series = new Map<string, Map<string, Series>>();
   private readonly bounds: Float64Array;
 
@@ -32,10 +42,15 @@ export class LabelPairHistogram {
       throw new TypeError(`${options.name}: two distinct label names other than "le" are needed`);
     }
     this.bounds = Float64Array.from(buckets);
+    for (const registry of options.registers ?? []) registry.registerMetric(this as never);
   }
 
   get name(): string {
     return this.options.name;
+  }
+
+  get help(): string {
+    return this.options.help;
   }
 
   observe(first: string, second: string, value: number): void {
@@ -47,7 +62,8 @@ export class LabelPairHistogram {
     }
     let series = bySecond.get(second);
     if (!series) {
-      series = { counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
+      const [firstName, secondName] = this.options.labelNames;
+      series = { counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0, labels: { [firstName]: first, [secondName]: second } };
       bySecond.set(second, series);
     }
     let bucket = 0;
@@ -57,31 +73,26 @@ export class LabelPairHistogram {
     series.count += 1;
   }
 
-  /** The Prometheus text exposition (format 0.0.4), as prom-client writes it for a Histogram. */
-  render(): string {
-    const { name, help, labelNames } = this.options;
-    const lines = [`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} histogram`];
-    for (const [first, bySecond] of this.series) {
-      for (const [second, series] of bySecond) {
-        const labels = `${labelNames[0]}="${escapeLabelValue(first)}",${labelNames[1]}="${escapeLabelValue(second)}"`;
+  /** What prom-client's registry reads to render the metric (the shape of its Histogram's `get()`). */
+  get(): PromMetricValues {
+    const { name, help } = this.options;
+    const values: PromMetricValues['values'] = [];
+    for (const bySecond of this.series.values()) {
+      for (const series of bySecond.values()) {
         let cumulative = 0;
         for (let bucket = 0; bucket < this.bounds.length; bucket++) {
           cumulative += series.counts[bucket];
-          lines.push(`${name}_bucket{le="${this.bounds[bucket]}",${labels}} ${cumulative}`);
+          values.push({ metricName: `${name}_bucket`, labels: { le: this.bounds[bucket] }, sharedLabels: series.labels, value: cumulative });
         }
-        lines.push(`${name}_bucket{le="+Inf",${labels}} ${series.count}`);
-        lines.push(`${name}_sum{${labels}} ${series.sum}`);
-        lines.push(`${name}_count{${labels}} ${series.count}`);
+        values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf' }, sharedLabels: series.labels, value: series.count });
+        values.push({ metricName: `${name}_sum`, labels: {}, sharedLabels: series.labels, value: series.sum });
+        values.push({ metricName: `${name}_count`, labels: {}, sharedLabels: series.labels, value: series.count });
       }
     }
-    return `${lines.join('\n')}\n`;
+    return { name, help, type: this.type, aggregator: this.aggregator, values };
   }
-}
 
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  reset(): void {
+    this.series.clear();
+  }
 }

@@ -3,21 +3,22 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { LabelPairHistogram } from './label-pair-histogram';
 
 /**
- * The Prometheus metrics of one app instance, in its own registry (so several apps can share a
- * process in tests). Label values are bounded: unknown RPC methods are counted as "unknown".
+ * The Prometheus metrics of one app instance, in one prom-client registry of its own (so several
+ * apps can share a process in tests); `/metrics` is that registry rendered. Metrics read at scrape
+ * time are gauges with a `collect()` callback or a CollectedHistogram, registered on `registry` by
+ * the code that knows how to read them. Label values are bounded: unknown RPC methods count as "unknown".
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  private readonly collectors: Array<() => Promise<void>> = [];
-  private readonly textRenderers: Array<() => Promise<string>> = [];
 
-  /** Observed on every RPC call: a histogram cheap to observe, rendered with the registry's metrics. */
+  /** Observed on every RPC call: a histogram cheap to observe (see LabelPairHistogram). */
   readonly rpcDuration = new LabelPairHistogram({
     name: 'rpc_request_duration_seconds',
     help: 'RPC call latency by method and outcome (ok or error code)',
     labelNames: ['method', 'code'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+    registers: [this.registry],
   });
 
   readonly rpcErrors = new Counter({
@@ -40,31 +41,11 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly queueJobs = new Gauge({
-    name: 'queue_jobs',
-    help: 'Jobs per queue and state, read from Redis when scraped',
-    labelNames: ['queue', 'state'] as const,
-    registers: [this.registry],
-  });
-
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Runs before each scrape, e.g. to read queue depths. */
-  beforeScrape(collect: () => Promise<void>): void {
-    this.collectors.push(collect);
-  }
-
-  /** Adds exposition text rendered elsewhere (metrics kept in Redis for a whole fleet). */
-  extraText(render: () => Promise<string>): void {
-    this.textRenderers.push(render);
-  }
-
   async render(): Promise<{ contentType: string; body: string }> {
-    await Promise.allSettled(this.collectors.map((collect) => collect()));
-    const extra = await Promise.allSettled(this.textRenderers.map((render) => render()));
-    const texts = extra.filter((result): result is PromiseFulfilledResult<string> => result.status === 'fulfilled').map((result) => result.value);
-    return { contentType: this.registry.contentType, body: [await this.registry.metrics(), this.rpcDuration.render(), ...texts].join('\n') };
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
