@@ -4,7 +4,7 @@
 // tests inside one such stack, so it is started once for the whole run.
 // Usage: node -r @swc-node/register tools/test-stack/with-test-stack.ts <command> [args...]
 import { spawn } from 'node:child_process';
-import { startLocalStack } from '../../libs/testing/src/lib/stack/local-stack';
+import { startLocalStack } from '@suite/testing';
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
