@@ -41,6 +41,12 @@ export default [
     },
   },
   {
+    // Benchmarks drive the apps and libs from outside, as tests do (the test stack's internals
+    // included): they may reach any layer; nothing depends on them.
+    files: ['bench/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Build configuration shares one helper from tools/; it is not application code.
     files: ['**/webpack.config.js'],
     rules: { '@nx/enforce-module-boundaries': 'off', '@typescript-eslint/no-require-imports': 'off' },

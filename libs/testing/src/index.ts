@@ -15,4 +15,5 @@ export { spawnApp, spawnTsScript, exitOf, REPO_ROOT } from './lib/app-process';
 export { describeWorkerAppLiveness } from './lib/worker-app-liveness';
 export { seededRandom } from './lib/seeded-random';
 export { testRedisClient } from './lib/test-redis';
+export { onRedisCluster, singleNodeOnly } from './lib/topology';
 export type { TestRedis } from './lib/test-redis';

@@ -1,16 +1,14 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { ManagedProcess, spawnApp, uniqueId, waitFor } from '@suite/testing';
+import { ManagedProcess, spawnApp, testRedisClient, TestRedis, uniqueId, waitFor } from '@suite/testing';
 
 describe('registry maintenance: queued by two schedulers, run by a worker', () => {
   const processes: ManagedProcess[] = [];
-  let redis: Redis;
+  let redis: TestRedis;
   let queue: Queue;
 
   beforeAll(() => {
-    const connection = { host: process.env['LISTENERS_REDIS_HOST'], port: Number(process.env['LISTENERS_REDIS_PORT']) };
-    redis = new Redis(connection);
-    queue = new Queue('maintenance', { connection: { ...connection, maxRetriesPerRequest: null }, prefix: '{bq}' });
+    redis = testRedisClient();
+    queue = new Queue('maintenance', { connection: redis, prefix: '{bq}' });
   });
 
   afterAll(async () => {

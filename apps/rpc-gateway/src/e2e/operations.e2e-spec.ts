@@ -1,4 +1,4 @@
-import { TEST_SERVICE_TOKEN, testConfig } from '@suite/testing';
+import { onRedisCluster, TEST_SERVICE_TOKEN, testConfig } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
 import { postRpc } from './post-rpc';
 
@@ -22,7 +22,7 @@ describe('GET /debug and GET /metrics', () => {
     expect(response.status).toBe(200);
     const report = (await response.json()) as { instances: unknown[] };
     expect(report).toMatchObject({
-      redis: { status: 'ok', mode: 'single' },
+      redis: { status: 'ok', mode: onRedisCluster() ? 'cluster' : 'single' },
       firestore: { status: 'ok' },
       chroma: { status: 'ok' },
       llm: { provider: 'development-server' },

@@ -1,18 +1,17 @@
 import { EventEnvelope } from '@suite/events';
-import { ManagedProcess, spawnApp, testConfig, uniqueId, waitFor } from '@suite/testing';
-import { Redis } from 'ioredis';
+import { ManagedProcess, spawnApp, testConfig, TestRedis, testRedisClient, uniqueId, waitFor } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
 import { postRpc } from './post-rpc';
 
 describe('TASK.* through the gateway with a real task-worker process', () => {
   let gateway: GatewayTestApp;
   let worker: ManagedProcess;
-  let subscriber: Redis;
+  let subscriber: TestRedis;
 
   beforeAll(async () => {
     gateway = await startGateway(testConfig({ UNIFIED_REGISTRY_ENABLED: 'true' }));
     worker = spawnApp('task-worker', { UNIFIED_REGISTRY_ENABLED: 'true', WORKER_QUEUES: 'computation,default' });
-    subscriber = new Redis({ host: process.env['LISTENERS_REDIS_HOST'], port: Number(process.env['LISTENERS_REDIS_PORT']) });
+    subscriber = testRedisClient();
   });
 
   afterAll(async () => {

@@ -5,8 +5,7 @@ import { FirebaseModule } from '@suite/firebase';
 import { NoopPayload, TaskProgressEvent } from '@suite/job-contracts';
 import { RedisModule } from '@suite/redis';
 import { TasksModule, TaskService } from '@suite/tasks';
-import { exitOf, ManagedProcess, spawnApp, testConfig, uniqueId, waitFor } from '@suite/testing';
-import { Redis } from 'ioredis';
+import { exitOf, ManagedProcess, spawnApp, testConfig, TestRedis, testRedisClient, uniqueId, waitFor } from '@suite/testing';
 
 /** Queues of their own: a worker another test file starts on the shared Redis must not take these jobs. */
 const QUEUES = { QUEUE_PREFIX: `{${uniqueId('reliability')}}`, UNIFIED_REGISTRY_ENABLED: 'true' };
@@ -16,7 +15,7 @@ const FAST_RECOVERY = { ...QUEUES, WORKER_LOCK_DURATION_MS: '2000', WORKER_STALL
 describe('task-worker reliability, with real worker processes', () => {
   let producer: TestingModule;
   let tasks: TaskService;
-  let subscriber: Redis;
+  let subscriber: TestRedis;
   const events = new Map<string, TaskProgressEvent[]>();
   const workers: ManagedProcess[] = [];
 
@@ -26,7 +25,7 @@ describe('task-worker reliability, with real worker processes', () => {
     }).compile();
     await producer.init();
     tasks = producer.get(TaskService);
-    subscriber = new Redis({ host: process.env['LISTENERS_REDIS_HOST'], port: Number(process.env['LISTENERS_REDIS_PORT']) });
+    subscriber = testRedisClient();
     subscriber.on('pmessage', (_pattern, _channel, message) => {
       const event = JSON.parse(message) as EventEnvelope<TaskProgressEvent>;
       if (event.type !== 'task.progress_update') return;

@@ -7,6 +7,9 @@ import { WriteBatchingRedis } from './write-batching-redis';
 /** A command connection to a single node or to a cluster. */
 export type RedisClient = Redis | Cluster;
 
+/** What BullMQ is given to connect: options for a single node, a client for a cluster. */
+export type BullmqConnection = (RedisOptions & { maxRetriesPerRequest: null }) | Cluster;
+
 export type RedisHealth = 'ok' | 'error';
 
 const HEALTH_TIMEOUT_MS = 1000;
@@ -16,8 +19,8 @@ const HEALTH_TIMEOUT_MS = 1000;
  * - `command`: shared for ordinary commands. It does not queue commands while disconnected, so a
  *   call made while Redis is down fails at once (and the caller answers UNAVAILABLE) instead of hanging.
  * - `createSubscriber()`: a dedicated connection per subscriber (pub/sub blocks a connection).
- * - `bullmqConnection()`: options for BullMQ, which opens its own connections and needs
- *   `maxRetriesPerRequest: null`.
+ * - `bullmqConnection()`: what BullMQ connects with (`maxRetriesPerRequest: null`; a cluster client
+ *   on Redis Cluster).
  * Every connection reconnects with backoff and is closed on shutdown.
  */
 @Injectable()
@@ -65,9 +68,27 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     return client;
   }
 
-  /** Connection options for BullMQ queues and workers. */
-  bullmqConnection(): RedisOptions & { maxRetriesPerRequest: null } {
-    return { ...this.nodeOptions, lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true };
+  /**
+   * The connection BullMQ queues and workers are given: options on a single node (BullMQ opens its
+   * own connections), a cluster client on Redis Cluster (BullMQ creates only single-node clients from
+   * options, which a queue whose slot lives on another node answers with MOVED). A cluster client is
+   * shared by the queues and workers it is given to (workers duplicate it for their blocking reads)
+   * and closed with the others on shutdown.
+   */
+  bullmqConnection(): BullmqConnection {
+    if (!this.config.LISTENERS_REDIS_CLUSTER) {
+      return { ...this.nodeOptions, lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: true };
+    }
+    const cluster = new Cluster([{ host: this.config.LISTENERS_REDIS_HOST, port: this.config.LISTENERS_REDIS_PORT }], {
+      ...redisClusterOptions(this.config, this.nodeOptions),
+      lazyConnect: false,
+      enableOfflineQueue: true,
+    });
+    cluster.options.redisOptions = { ...cluster.options.redisOptions, maxRetriesPerRequest: null };
+    cluster.on('error', () => undefined); // BullMQ reports connection errors on its own objects
+    this.extraClients.add(cluster);
+    cluster.once('end', () => this.extraClients.delete(cluster));
+    return cluster;
   }
 
   async health(): Promise<RedisHealth> {

@@ -1,12 +1,10 @@
-import { testConfig, uniqueId, waitFor } from '@suite/testing';
+import { singleNodeOnly, testConfig, uniqueId, waitFor } from '@suite/testing';
 import { Redis } from 'ioredis';
 import { WriteBatchingRedis } from './write-batching-redis';
 
 // WriteBatchingRedis is the single-node command connection (a cluster client routes each command to
 // its node itself): the cluster lane has nothing to run here.
-const describeSingleNode = process.env['LISTENERS_REDIS_CLUSTER'] === 'true' ? describe.skip : describe;
-
-describeSingleNode('WriteBatchingRedis against a real Redis', () => {
+singleNodeOnly.describe('WriteBatchingRedis against a real Redis', () => {
   const config = testConfig();
   let client: WriteBatchingRedis;
   let writes: { count: number };

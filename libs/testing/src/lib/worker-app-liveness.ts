@@ -1,5 +1,5 @@
 import { INSTANCES_KEY } from '@suite/redis-namespaces';
-import { Redis } from 'ioredis';
+import { testRedisClient } from './test-redis';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ export function describeWorkerAppLiveness(app: string): void {
     it('boots, beats, and leaves cleanly on SIGTERM', async () => {
       const livenessDir = mkdtempSync(join(tmpdir(), `${app}-`));
       const file = join(livenessDir, `${app}.alive`);
-      const redis = new Redis({ host: process.env['LISTENERS_REDIS_HOST'], port: Number(process.env['LISTENERS_REDIS_PORT']) });
+      const redis = testRedisClient();
       const child = spawnApp(app, { LIVENESS_DIR: livenessDir, LIVENESS_INTERVAL_MS: '1000' });
       try {
         await waitFor(() => existsSync(file), `${app} to write its liveness file`, 30_000, 100);
