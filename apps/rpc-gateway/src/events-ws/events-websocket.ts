@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { asError } from '@suite/logging';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '@suite/config';
 import { ChannelSubscriber, EventReplay, STREAM_ID_PATTERN } from '@suite/events';
@@ -105,7 +106,7 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
     try {
       await session.attach(client, since);
     } catch (error) {
-      this.logger.warn({ event: 'ws_start_failed', user_id: userId, error: (error as Error).message });
+      this.logger.warn({ event: 'ws_start_failed', user_id: userId, error: asError(error).message });
       client.close(1011, 'could not start the event stream');
     }
   }
