@@ -7,6 +7,12 @@ export interface LocalStackPorts {
   redisPort?: number;
   firestorePort?: number;
   chromaPort?: number;
+  /**
+   * Run each server in a process group of its own (`npm start`): a Ctrl-C in the terminal then
+   * reaches only the apps, which drain while the servers still answer; the owner stops the servers
+   * after them with `stop()`.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface LocalStack {
@@ -26,9 +32,9 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     ports.chromaPort ?? findFreePort(),
   ]);
   const started = await Promise.allSettled([
-    startRedisServer(redisPort),
-    startFirestoreEmulator(firestorePort),
-    startChromaServer(chromaPort),
+    startRedisServer(redisPort, [], { ownProcessGroup: ports.ownProcessGroup }),
+    startFirestoreEmulator(firestorePort, { ownProcessGroup: ports.ownProcessGroup }),
+    startChromaServer(chromaPort, undefined, { ownProcessGroup: ports.ownProcessGroup }),
   ]);
   const failures = started.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {
