@@ -1,18 +1,30 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort, REPO_ROOT, singleNodeOnly } from '@suite/testing';
+import { findFreePort, redisAnswers, REPO_ROOT, singleNodeOnly, waitFor } from '@suite/testing';
 
 const run = promisify(execFile);
+const APPS = ['rpc-gateway', 'task-worker', 'cron-scheduler', 'workflow-listener'];
+const LOG_DIR = join(REPO_ROOT, '.local', 'logs');
+
+/** The environment of a start command that chooses its own servers rather than reuse the test stack's. */
+async function startEnvironment(token: string): Promise<{ port: number; environment: NodeJS.ProcessEnv }> {
+  const port = await findFreePort();
+  const environment: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LISTENERS_SERVICE_TOKEN: token };
+  for (const name of ['LISTENERS_REDIS_PORT', 'LISTENERS_REDIS_CLUSTER', 'FIRESTORE_EMULATOR_HOST', 'CHROMA_PORT', 'SUITE_TEST_STACK', 'SUITE_TEST_LANE']) delete environment[name];
+  return { port, environment };
+}
+
+/** What each app's log (appended to by every run) holds beyond `offsets`. */
+function logsSince(offsets: Map<string, number>): Map<string, string> {
+  return new Map(APPS.map((app) => [app, readFileSync(join(LOG_DIR, `${app}.log`)).subarray(offsets.get(app) ?? 0).toString()]));
+}
 
 // npm start runs its own local stack (a single Redis node): the cluster lane has nothing to add here.
 singleNodeOnly.describe('the start command (npm start)', () => {
   it('brings up the stack and all four apps, prints the gateway URL and token, and stops cleanly', async () => {
-    const port = await findFreePort();
-    const environment: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LISTENERS_SERVICE_TOKEN: 'start-test-token-1234567890' };
-    // Let the start command choose its own servers rather than reuse the test stack's.
-    for (const name of ['LISTENERS_REDIS_PORT', 'LISTENERS_REDIS_CLUSTER', 'FIRESTORE_EMULATOR_HOST', 'CHROMA_PORT', 'SUITE_TEST_STACK', 'SUITE_TEST_LANE']) delete environment[name];
-
+    const { port, environment } = await startEnvironment('start-test-token-1234567890');
     const { stdout } = await run('bash', [join(REPO_ROOT, 'scripts/start.sh'), '--exit-when-ready'], {
       cwd: REPO_ROOT,
       env: environment,
@@ -21,9 +33,50 @@ singleNodeOnly.describe('the start command (npm start)', () => {
 
     expect(stdout).toContain('the suite is up');
     expect(stdout).toContain(`gateway        http://127.0.0.1:${port}`);
+    expect(stdout).toContain(`queues         http://127.0.0.1:${port}/queues`);
+    expect(stdout).toContain(`events         ws://127.0.0.1:${port}/ws/events?user_id=<uid>&token=<token>`);
     expect(stdout).toContain('service token  start-test-token-1234567890');
     expect(stdout).toMatch(/healthz\s+\{"status":"ok".*"redis":"ok"/);
     expect(stdout).toContain('apps live      cron-scheduler, rpc-gateway, task-worker, workflow-listener');
     expect(stdout).toContain('[suite] stopped');
   }, 180_000);
+
+  it("Ctrl-C (SIGINT to the terminal's process group): the apps drain with Redis up, then the servers stop", async () => {
+    const { environment } = await startEnvironment('start-test-token-ctrl-c-123456');
+    const offsets = new Map(APPS.map((app) => [app, existsSync(join(LOG_DIR, `${app}.log`)) ? statSync(join(LOG_DIR, `${app}.log`)).size : 0]));
+    // Detached: the start command leads a process group of its own, as a shell's foreground job does.
+    const suite = spawn('bash', [join(REPO_ROOT, 'scripts/start.sh')], { cwd: REPO_ROOT, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    suite.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    suite.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => suite.once('exit', (code) => resolve(code)));
+    const groupId = suite.pid as number;
+    try {
+      await waitFor(() => stdout.includes('press Ctrl-C') || suite.exitCode !== null, 'the suite to be up', 150_000, 250);
+      expect(stdout).toContain('the suite is up');
+      const redisPort = Number(/redis\s+127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+      expect(await redisAnswers(redisPort)).toBe(true);
+
+      process.kill(-groupId, 'SIGINT');
+      expect(await exited).toBe(0);
+
+      // Every app drained with its servers still answering, and exited 0...
+      for (const [app, log] of logsSince(offsets)) {
+        expect({ app, lines: log.split('\n').filter((line) => /ECONNREFUSED|shutdown_timeout/.test(line)) }).toEqual({ app, lines: [] });
+        expect({ app, shutdownComplete: log.includes('"event":"shutdown_complete"') }).toEqual({ app, shutdownComplete: true });
+      }
+      // ...and the servers were stopped after the last app had exited.
+      const appsStopped = stdout.indexOf('apps stopped (');
+      expect(appsStopped).toBeGreaterThan(-1);
+      expect(stdout.indexOf('[suite] stopped')).toBeGreaterThan(appsStopped);
+      expect(stdout).toMatch(/apps stopped \(rpc-gateway 0, task-worker 0, cron-scheduler 0, workflow-listener 0\)/);
+      // The servers are gone too: nothing is left behind in their own process groups.
+      expect(await redisAnswers(redisPort)).toBe(false);
+    } finally {
+      if (suite.exitCode === null) {
+        process.kill(-groupId, 'SIGTERM');
+        await exited;
+      }
+    }
+  }, 240_000);
 });

@@ -7,6 +7,8 @@ import { readStartOptions } from './start-options';
 
 const APPS = ['rpc-gateway', 'task-worker', 'cron-scheduler', 'workflow-listener'] as const;
 const WORKER_APPS = APPS.filter((app) => app !== 'rpc-gateway');
+/** An app drains within SHUTDOWN_GRACE_MS (25 s by default) and exits by itself 5 s after at the latest. */
+const APP_STOP_GRACE_MS = 30_000;
 
 function log(message: string): void {
   process.stdout.write(`[suite] ${message}\n`);
@@ -23,20 +25,25 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
 
   log('starting Redis, the Firestore emulator and Chroma…');
-  const stack: LocalStack = await startLocalStack(options);
+  // The servers run in process groups of their own: a Ctrl-C in the terminal reaches this process
+  // and the apps only. The apps drain with their servers still up; the servers are stopped after.
+  const stack: LocalStack = await startLocalStack({ ...options, ownProcessGroup: true });
   const apps: ManagedProcess[] = [];
+  const logsWritten: Array<Promise<void>> = [];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping the apps (draining), then the local servers…');
-    await Promise.all(apps.map((app) => app.stop(30_000)));
+    // An app that got the terminal's SIGINT already drains; the SIGTERM of stop() changes nothing then.
+    await Promise.all(apps.map((app) => app.stop(APP_STOP_GRACE_MS)));
+    log(`apps stopped (${apps.map((app) => `${app.name} ${app.child.exitCode ?? app.child.signalCode}`).join(', ')}); stopping the local servers…`);
     await stack.stop();
+    await Promise.all(logsWritten);
     log('stopped');
     process.exit(code);
   };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 
   const environment = {
     ...stack.environment,
@@ -48,8 +55,11 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawnApp(app, environment);
     const logFile = createWriteStream(join(logDir, `${app}.log`), { flags: 'a' });
-    child.child.stdout?.pipe(logFile);
-    child.child.stderr?.pipe(logFile);
+    // Two sources share the file: it ends once the app closed both, and is flushed before exiting.
+    child.child.stdout?.pipe(logFile, { end: false });
+    child.child.stderr?.pipe(logFile, { end: false });
+    child.child.once('close', () => logFile.end());
+    logsWritten.push(new Promise((resolve) => logFile.once('close', () => resolve())));
     child.child.once('exit', (code, signal) => {
       if (!stopping) {
         log(`${app} exited (${code ?? signal}); see ${join(logDir, `${app}.log`)}`);
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
 
   log('the suite is up');
   log(`gateway        ${gatewayUrl}   (POST /rpc, GET /healthz, GET /debug, GET /metrics)`);
+  log(`queues         ${gatewayUrl}/queues   (dashboard; in a browser: any user name, the service token as password)`);
+  log(`events         ${gatewayUrl.replace('http', 'ws')}/ws/events?user_id=<uid>&token=<token>   (WebSocket; add &since=<event id> to replay)`);
   log(`service token  ${options.token}${options.tokenGenerated ? '   (generated; set LISTENERS_SERVICE_TOKEN to choose it)' : ''}`);
   log(`healthz        ${JSON.stringify(health)}`);
   log(`apps live      ${live.join(', ')}`);

@@ -4,3 +4,5 @@ export type { BullmqConnection, RedisClient, RedisHealth } from './lib/redis-con
 export { reconnectDelayMs } from './lib/redis-options';
 export { RedisScript } from './lib/redis-script';
 export { isRedisUnavailableError } from './lib/redis-errors';
+export { execChecked } from './lib/exec-checked';
+export type { MultiResults } from './lib/exec-checked';

@@ -16,11 +16,18 @@ Every answer of the gateway is an envelope, ``{"ok": true, "data": ...}`` or
 raises :class:`RpcError`; errors worth retrying (rate limiting, an idempotent call still running,
 an unavailable dependency, a transport failure) are retried first, with the same idempotency key
 and trace id, after the delay the gateway asked for.
+
+Arguments are sent as JSON. Beyond what ``json`` takes, a ``datetime``, ``date`` or ``time`` is
+sent as its ISO 8601 text, and a ``set``, ``frozenset`` or ``tuple`` as a list (a set sorted when
+its members can be). Anything else (``bytes``, ``Decimal``, a custom object, a float NaN or
+infinity) raises :class:`RpcArgumentError` naming the argument, before anything is sent.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import math
 import http.client
 import json
 import os
@@ -35,10 +42,12 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 __all__ = [
     "RETRYABLE_CODES",
     "RawAnswer",
+    "RpcArgumentError",
     "RpcClient",
     "RpcError",
     "idempotency_key",
     "rpc_call",
+    "to_json_value",
 ]
 
 #: Error codes worth retrying after ``retry_after_ms`` with the same idempotency key.
@@ -95,6 +104,64 @@ class RpcError(Exception):
         )
 
 
+class RpcArgumentError(RpcError, TypeError):
+    """An argument that cannot be sent as JSON; raised before anything is sent.
+
+    An :class:`RpcError` with code ``INVALID_ARGS`` (status 0: no HTTP exchange took place), and a
+    ``TypeError`` as ``json`` would raise. ``path`` names the value, e.g. ``kwargs['data'][2]``.
+    """
+
+    def __init__(self, path: str, value: Any, hint: str) -> None:
+        super().__init__(
+            "INVALID_ARGS",
+            f"{path} is a {type(value).__name__}, which cannot be sent as JSON: {hint}",
+        )
+        self.path = path
+
+
+def _unsendable_hint(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "decode it to str (e.g. value.decode('utf-8')) or encode it as base64 text"
+    if isinstance(value, float):
+        return "JSON has no NaN or infinity; send None or a number"
+    return "convert it to str, int, float, bool, None, a list or a dict first"
+
+
+def _sortable(members: list) -> list:
+    try:
+        return sorted(members)
+    except TypeError:
+        return members
+
+
+def to_json_value(value: Any, path: str = "value") -> Any:
+    """``value`` with what JSON lacks made sendable (see the module's doc), or
+    :class:`RpcArgumentError` for what cannot be sent."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        raise RpcArgumentError(path, value, _unsendable_hint(value))
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        converted: dict[str, Any] = {}
+        for key, member in value.items():
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise RpcArgumentError(f"{path} key {key!r}", key, "JSON object keys are text")
+            converted[key if isinstance(key, str) else json.dumps(key)] = to_json_value(
+                member, f"{path}[{key!r}]"
+            )
+        return converted
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(member, f"{path}[{index}]") for index, member in enumerate(value)]
+    if isinstance(value, (set, frozenset)):
+        members = [to_json_value(member, f"{path} member") for member in value]
+        return _sortable(members)
+    raise RpcArgumentError(path, value, _unsendable_hint(value))
+
+
 @dataclass(frozen=True)
 class RawAnswer:
     """One exchange with ``/rpc`` as received: not retried, and ``ok: false`` is not raised."""
@@ -145,7 +212,9 @@ def idempotency_key(
     language's own serializer, so an integral float (``1.0`` here, ``1`` in JavaScript) or an
     integer beyond 2**53 gives a different key than the TypeScript client would.
     """
-    hashed: list[Any] = [method, list(args or []), dict(sorted((kwargs or {}).items()))]
+    args = to_json_value(list(args or []), "args")
+    kwargs = to_json_value(dict(kwargs or {}), "kwargs")
+    hashed: list[Any] = [method, args, dict(sorted(kwargs.items()))]
     if call_id is not None:
         hashed.append(call_id)
     canonical = json.dumps(
@@ -229,12 +298,17 @@ class RpcClient:
 
         With ``reply_to="redis:<channel>"`` the gateway answers at once with
         ``{"accepted": True, "trace_id": ...}`` and publishes the envelope on the channel.
+
+        Raises :class:`RpcArgumentError` (an ``INVALID_ARGS`` :class:`RpcError`), before anything
+        is sent, for an argument that cannot be sent as JSON.
         """
         trace_id = trace_id or str(uuid.uuid4())
+        args = to_json_value(list(args or []), "args")
+        kwargs = to_json_value(dict(kwargs or {}), "kwargs")
         request: dict[str, Any] = {
             "method": method,
-            "args": list(args or []),
-            "kwargs": dict(kwargs or {}),
+            "args": args,
+            "kwargs": kwargs,
             "trace_id": trace_id,
         }
         if idempotency_key is None and auto_idempotency:
@@ -276,9 +350,15 @@ class RpcClient:
         Raises:
             RpcError: with code ``TRANSPORT`` when no envelope could be read (connection failure,
                 socket timeout, or a body that is not a JSON envelope).
+            RpcArgumentError: when a value of ``request`` cannot be sent as JSON.
         """
         trace_id = request.get("trace_id")
-        body = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(
+            to_json_value(dict(request), "request"),
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        ).encode("utf-8")
         http_request = urllib.request.Request(
             f"{self.base_url}/rpc",
             data=body,

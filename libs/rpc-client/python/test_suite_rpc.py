@@ -10,6 +10,8 @@ them as part of the jest run. Nothing here really sleeps: retries go through an 
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import json
 import os
 import socket
@@ -19,7 +21,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, List, Tuple
 
-from suite_rpc import RpcClient, RpcError, idempotency_key
+from suite_rpc import RpcArgumentError, RpcClient, RpcError, idempotency_key
 
 GATEWAY_URL = os.environ.get("SUITE_RPC_URL", "")
 GATEWAY_TOKEN = os.environ.get("SUITE_RPC_TOKEN", "")
@@ -254,6 +256,70 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(raised.exception.status, 0)
         self.assertTrue(raised.exception.retryable)
         self.assertEqual(sleep.delays, [0.5, 0.5, 0.5])
+
+
+class ArgumentEncodingTest(unittest.TestCase):
+    """What JSON lacks is sent in its usual text form; what cannot be sent is refused, clearly."""
+
+    def test_datetime_is_iso_8601_and_a_set_is_a_list(self) -> None:
+        moment = datetime.datetime(2026, 12, 1, 9, 30, 15, 250000, tzinfo=datetime.timezone.utc)
+        with ScriptedGateway([(200, {"ok": True, "data": 1})]) as gateway:
+            client = RpcClient(gateway.url, "token", timeout_s=5, sleep=RecordingSleep())
+            kwargs = {
+                "at": moment,
+                "day": datetime.date(2026, 12, 1),
+                "tags": {"b", "a", "c"},
+                "nested": {"when": [moment], "pair": (1, 2), 3: frozenset({2, 1})},
+            }
+            self.assertEqual(client.call("SYSTEM.ping", [moment], kwargs), 1)
+        sent = gateway.requests[0]["body"]
+        self.assertEqual(sent["args"], ["2026-12-01T09:30:15.250000+00:00"])
+        self.assertEqual(
+            sent["kwargs"],
+            {
+                "at": "2026-12-01T09:30:15.250000+00:00",
+                "day": "2026-12-01",
+                "tags": ["a", "b", "c"],
+                "nested": {"when": ["2026-12-01T09:30:15.250000+00:00"], "pair": [1, 2], "3": [1, 2]},
+            },
+        )
+        # The key is that of the values as sent, as the TypeScript client would compute it.
+        self.assertEqual(
+            sent["idempotency_key"],
+            idempotency_key("SYSTEM.ping", sent["args"], sent["kwargs"], sent["trace_id"]),
+        )
+
+    def test_what_cannot_be_sent_raises_an_rpc_error_naming_the_argument(self) -> None:
+        cases = [
+            ([b"raw"], {}, "args[0]", "bytes", "decode"),
+            ([], {"document_data": {"blob": bytearray(b"x")}}, "kwargs['document_data']['blob']", "bytearray", "decode"),
+            ([], {"amount": decimal.Decimal("1.5")}, "kwargs['amount']", "Decimal", "convert"),
+            ([[1, float("nan")]], {}, "args[0][1]", "float", "NaN"),
+            ([], {"who": object()}, "kwargs['who']", "object", "convert"),
+        ]
+        with ScriptedGateway([]) as gateway:
+            client = RpcClient(gateway.url, "token", timeout_s=5, sleep=RecordingSleep())
+            for args, kwargs, path, type_name, hint in cases:
+                with self.subTest(path=path):
+                    with self.assertRaises(RpcArgumentError) as raised:
+                        client.call("SYSTEM.ping", args, kwargs)
+                    error = raised.exception
+                    self.assertIsInstance(error, RpcError)
+                    self.assertIsInstance(error, TypeError)
+                    self.assertEqual(error.code, "INVALID_ARGS")
+                    self.assertEqual(error.status, 0)
+                    self.assertFalse(error.retryable)
+                    self.assertEqual(error.path, path)
+                    self.assertIn(f"{path} is a {type_name}, which cannot be sent as JSON", error.message)
+                    self.assertIn(hint, error.message)
+        self.assertEqual(gateway.requests, [])
+
+    def test_idempotency_key_takes_the_same_values(self) -> None:
+        moment = datetime.datetime(2026, 1, 2, 3, 4, 5)
+        self.assertEqual(
+            idempotency_key("M", [moment, {"b", "a"}]),
+            idempotency_key("M", ["2026-01-02T03:04:05", ["a", "b"]]),
+        )
 
 
 if __name__ == "__main__":

@@ -7,19 +7,38 @@ import { GatewayTestApp, startGateway } from './gateway-test-app';
 
 interface Client {
   socket: WebSocket;
+  /** The events received (frames with an event id). */
   received: EventEnvelope[];
+  /** Every frame received, events and control frames, in order. */
+  frames: Array<Record<string, unknown>>;
   close(): Promise<void>;
+}
+
+/** A refused upgrade: its HTTP status and the body it came with. */
+class Refused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status}`);
+  }
 }
 
 function connect(baseUrl: string, query: string, headers: Record<string, string> = { authorization: `Bearer ${TEST_SERVICE_TOKEN}` }): Promise<Client> {
   const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/events?${query}`, { headers });
   const received: EventEnvelope[] = [];
-  socket.on('message', (data) => received.push(JSON.parse(data.toString())));
+  const frames: Array<Record<string, unknown>> = [];
+  socket.on('message', (data) => {
+    const frame = JSON.parse(data.toString());
+    frames.push(frame);
+    if (typeof frame.id === 'string') received.push(frame);
+  });
   return new Promise((resolve, reject) => {
     socket.once('open', () =>
       resolve({
         socket,
         received,
+        frames,
         close: () =>
           new Promise<void>((done) => {
             socket.once('close', () => done());
@@ -27,9 +46,23 @@ function connect(baseUrl: string, query: string, headers: Record<string, string>
           }),
       }),
     );
-    socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    socket.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.once('end', () => reject(new Refused(response.statusCode ?? 0, body)));
+    });
     socket.once('error', reject);
   });
+}
+
+/** The refusal a connection attempt ended with. */
+async function refusalOf(attempt: Promise<Client>): Promise<{ status: number; body: { ok: boolean; error: { code: string; message: string } } }> {
+  const failure = await attempt.then(
+    (client) => client.close().then(() => new Error('connected')),
+    (error: unknown) => error,
+  );
+  if (!(failure instanceof Refused)) throw failure;
+  return { status: failure.status, body: JSON.parse(failure.body) };
 }
 
 describe('WebSocket events: /ws/events', () => {
@@ -43,11 +76,44 @@ describe('WebSocket events: /ws/events', () => {
 
   afterAll(() => gateway.close());
 
-  it('refuses a connection without the token or without a user', async () => {
-    await expect(connect(gateway.url, 'user_id=u1', {})).rejects.toThrow('HTTP 401');
-    await expect(connect(gateway.url, `user_id=u1&token=wrong-token-0000000000`, {})).rejects.toThrow('HTTP 401');
-    await expect(connect(gateway.url, '')).rejects.toThrow('HTTP 400');
-    await expect(connect(gateway.url, 'user_id=u1&since=yesterday')).rejects.toThrow('HTTP 400');
+  it('refuses a connection without the token or without a user, saying why in the body', async () => {
+    expect(await refusalOf(connect(gateway.url, 'user_id=u1', {}))).toEqual({
+      status: 401,
+      body: { ok: false, error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/service token is required/) } },
+    });
+    expect(await refusalOf(connect(gateway.url, `user_id=u1&token=wrong-token-0000000000`, {}))).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/not valid/) } },
+    });
+    expect(await refusalOf(connect(gateway.url, ''))).toMatchObject({ status: 400, body: { error: { code: 'INVALID_ARGS', message: expect.stringMatching(/^user_id is required/) } } });
+    expect(await refusalOf(connect(gateway.url, `user_id=${'u'.repeat(257)}`))).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^user_id must be at most 256/) } } });
+    expect(await refusalOf(connect(gateway.url, 'user_id=u1&since=yesterday'))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGS', message: expect.stringMatching(/^since must be an event id/) } },
+    });
+  });
+
+  it('ends the replay with one replay.done frame, before the live events (and with nothing to replay too)', async () => {
+    const user = uniqueId('ws');
+    const fresh = await connect(gateway.url, `user_id=${user}`);
+    await waitFor(() => fresh.frames.length === 1, 'the replay.done frame');
+    expect(fresh.frames).toEqual([{ type: 'replay.done', last_id: null }]);
+    const first = (await publisher.publishToUser(user, 'notif.sync', { n: 1 })).id;
+    const second = (await publisher.publishToUser(user, 'notif.sync', { n: 2 })).id;
+    await fresh.close();
+
+    const resumed = await connect(gateway.url, `user_id=${user}&since=${first}`);
+    await waitFor(() => resumed.frames.length === 2, 'the missed event and replay.done');
+    const live = (await publisher.publishToUser(user, 'notif.sync', { n: 3 })).id;
+    await waitFor(() => resumed.frames.length === 3, 'the live event');
+    expect(resumed.frames.map((frame) => frame.id ?? frame.type)).toEqual([second, 'replay.done', live]);
+    expect(resumed.frames[1]).toEqual({ type: 'replay.done', last_id: second });
+    await resumed.close();
+
+    const upToDate = await connect(gateway.url, `user_id=${user}&since=${live}`);
+    await waitFor(() => upToDate.frames.length === 1, 'replay.done');
+    expect(upToDate.frames).toEqual([{ type: 'replay.done', last_id: live }]);
+    await upToDate.close();
   });
 
   it('streams live events of the user only', async () => {

@@ -48,6 +48,18 @@ describe('REGISTRY.* and UNIFIED_REGISTRY.* through the gateway', () => {
     }
   });
 
+  it('a login through both registries keeps its backend_route, and its logout leaves the company', async () => {
+    const [user, company, session] = [uniqueId('u'), uniqueId('c'), uniqueId('s')];
+    expect((await call(unified, 'REGISTRY.register_user', [user, session, '/api/v1'])).status).toBe(200);
+    const registered = await call(unified, 'UNIFIED_REGISTRY.register_user_session', [user, session, company, [company]]);
+    expect(registered.data).toMatchObject({ user_info: { user_id: user, backend_route: '/api/v1' } });
+    expect((await call(unified, 'UNIFIED_REGISTRY.get_user_registry', [user])).data).toMatchObject({ user_info: { backend_route: '/api/v1' } });
+    expect((await call(unified, 'UNIFIED_REGISTRY.get_company_active_users', [company])).data).toEqual([user]);
+
+    expect((await call(unified, 'REGISTRY.unregister_session', [session])).data).toEqual({ success: true, user_id: user });
+    expect((await call(unified, 'UNIFIED_REGISTRY.get_company_active_users', [company])).data).toEqual([]);
+  });
+
   it('UNIFIED_REGISTRY: every method', async () => {
     const [user, company, task] = [uniqueId('u'), uniqueId('c'), uniqueId('task')];
     const session = await call(unified, 'UNIFIED_REGISTRY.register_user_session', [user, 's1', company, [company]], { backend_route: '/r' });

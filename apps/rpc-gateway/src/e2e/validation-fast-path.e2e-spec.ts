@@ -1,5 +1,5 @@
 import { MethodRegistry, passesConstraints } from '@suite/rpc-server';
-import { testConfig } from '@suite/testing';
+import { seededRandom, testConfig } from '@suite/testing';
 import { validateSync } from 'class-validator';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
 
@@ -12,15 +12,6 @@ const VALUES: unknown[] = [
   0, 1, 5, 100, 101, 1000, 86_400, 86_401, 1_000_001, -1, 2.5, NaN, true,
   [], ['c1', 'c2'], ['c1', ''], [1], Array.from({ length: 1001 }, () => 'c'), {}, { text: 'hello' }, new Set(['a']),
 ];
-
-/** A small deterministic generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 
 describe("the validation fast path decides every gateway method's parameters as class-validator does", () => {
   let gateway: GatewayTestApp;
@@ -37,7 +28,7 @@ describe("the validation fast path decides every gateway method's parameters as 
     let valid = 0;
     for (const { fullName, method } of methods) {
       const dto = method.dto as new () => object;
-      const next = random(fullName.length);
+      const next = seededRandom(fullName.length);
       for (let sample = 0; sample < 400; sample++) {
         const bound: Record<string, unknown> = {};
         for (const param of method.params) if (next() < 0.85) bound[param] = VALUES[Math.floor(next() * VALUES.length)];

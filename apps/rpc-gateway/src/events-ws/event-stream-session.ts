@@ -2,11 +2,14 @@ import { ChannelSubscriber, compareStreamIds, EventEnvelope, EventReplay, STREAM
 import type { WebSocket } from 'ws';
 
 const REPLAY_PAGE = 500;
+/** Type of the frame that ends the replay; its `last_id` is the last replayed event's id (else `since`, else null). */
+export const REPLAY_DONE = 'replay.done';
 
 /**
  * One client's event stream: live events of its channel, after a replay of what it missed since
  * `sinceId`. Live events are buffered while the replay runs and sent after it, skipping any the
- * replay already sent, so the client sees every event once, in order.
+ * replay already sent, so the client sees every event once, in order. A `replay.done` frame stands
+ * between the replayed events and the live ones.
  */
 export class EventStreamSession {
   private lastSentId?: string;
@@ -41,6 +44,8 @@ export class EventStreamSession {
         cursor = page.events[page.events.length - 1].id;
       }
     }
+    // The replay is over (also when there was none to do): every frame after this one is live.
+    this.sendRaw(JSON.stringify({ type: REPLAY_DONE, last_id: this.lastSentId ?? sinceId ?? null }));
     this.buffering = false;
     for (const event of this.buffer.splice(0)) this.send(event);
   }

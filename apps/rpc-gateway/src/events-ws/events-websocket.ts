@@ -1,26 +1,27 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { asError } from '@suite/logging';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '@suite/config';
-import { ChannelSubscriber, EventReplay, STREAM_ID_PATTERN } from '@suite/events';
+import { ChannelSubscriber, EventReplay } from '@suite/events';
 import { MetricsService } from '@suite/metrics';
 import { buildUserChannel } from '@suite/redis-namespaces';
+import { RpcError } from '@suite/rpc-contract';
 import { ServiceToken } from '@suite/rpc-server';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { EventStreamSession } from './event-stream-session';
+import { parseStreamRequest, refusals, refuseUpgrade } from './upgrade-refusal';
 
 export const EVENTS_WS_PATH = '/ws/events';
 const PING_INTERVAL_MS = 30_000;
 
-function reject(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 /**
  * `GET /ws/events?user_id=…&since=…` (WebSocket): streams a user's events as JSON text frames.
  * Auth: `Authorization: Bearer <token>` (or `?token=` for clients that cannot set headers).
- * With `since=<event id>` the stream starts with every event after it that is still kept.
+ * With `since=<event id>` the stream starts with every event after it that is still kept. Then one
+ * frame `{"type": "replay.done", "last_id"}` says the replay is over: what follows is live.
+ * A refused upgrade answers with the RPC error envelope as its body (the reason and what to fix).
  */
 @Injectable()
 export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -70,12 +71,13 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
     // Until ws takes the socket over, nothing else listens for its errors: a reset would crash the process.
     socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://gateway');
-    if (url.pathname !== EVENTS_WS_PATH) return reject(socket, 404, 'Not Found');
-    const authorized = this.token.verifyHeader(request.headers.authorization) || this.token.verifyToken(url.searchParams.get('token') ?? undefined);
-    if (!authorized) return reject(socket, 401, 'Unauthorized');
-    const userId = url.searchParams.get('user_id');
-    const since = url.searchParams.get('since') ?? undefined;
-    if (!userId || userId.length > 256 || (since !== undefined && !STREAM_ID_PATTERN.test(since))) return reject(socket, 400, 'Bad Request');
+    if (url.pathname !== EVENTS_WS_PATH) return refuseUpgrade(socket, refusals.notFound(url.pathname));
+    const queryToken = url.searchParams.get('token') ?? undefined;
+    const authorized = this.token.verifyHeader(request.headers.authorization) || this.token.verifyToken(queryToken);
+    if (!authorized) return refuseUpgrade(socket, refusals.unauthorized(request.headers.authorization !== undefined || queryToken !== undefined));
+    const parsed = parseStreamRequest(url);
+    if (parsed instanceof RpcError) return refuseUpgrade(socket, parsed);
+    const { userId, since } = parsed;
     const session = new EventStreamSession(userId, buildUserChannel(this.config.LISTENERS_CHANNEL_PREFIX, userId), this.subscriber, this.replay);
     let opened = false;
     // A handshake that never completes (client gone, invalid key) must not leave its session buffering.
@@ -88,7 +90,7 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
           opened = true;
           void this.open(client, session, userId, since);
         }),
-      () => reject(socket, 503, 'Service Unavailable'),
+      () => refuseUpgrade(socket, refusals.unavailable()),
     );
   }
 
@@ -105,7 +107,7 @@ export class EventsWebSocket implements OnApplicationBootstrap, OnApplicationShu
     try {
       await session.attach(client, since);
     } catch (error) {
-      this.logger.warn({ event: 'ws_start_failed', user_id: userId, error: (error as Error).message });
+      this.logger.warn({ event: 'ws_start_failed', user_id: userId, error: asError(error).message });
       client.close(1011, 'could not start the event stream');
     }
   }

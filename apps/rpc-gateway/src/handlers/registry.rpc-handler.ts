@@ -2,30 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { HeartbeatResult, LegacyUserRecord, PresenceRegistry } from '@suite/registry';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { IsOptional, IsString, Length } from 'class-validator';
-
-const ID = [1, 256] as const;
+import { UserParams } from './common-params';
+import { ID_LENGTH } from './param-limits';
 
 export class RegisterUserParams {
-  @IsString() @Length(...ID) user_id!: string;
-  @IsString() @Length(...ID) session_id!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) session_id!: string;
   @IsOptional() @IsString() @Length(0, 1024) backend_route?: string;
 }
 
 export class SessionParams {
-  @IsString() @Length(...ID) session_id!: string;
+  @IsString() @Length(...ID_LENGTH) session_id!: string;
 }
 
 export class HeartbeatParams {
-  @IsString() @Length(...ID) user_id!: string;
-  @IsOptional() @IsString() @Length(...ID) session_id?: string;
-}
-
-export class UserParams {
-  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
+  @IsOptional() @IsString() @Length(...ID_LENGTH) session_id?: string;
 }
 
 export class ListOnlineParams {
-  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsOptional() @IsString() @Length(...ID_LENGTH) company_id?: string;
 }
 
 /** `REGISTRY.*`: the registry the Reflex app already calls, unchanged. */

@@ -3,23 +3,19 @@ import { DocumentAnalysisPayload, taskIdFor } from '@suite/job-contracts';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { TaskService, TaskStatus } from '@suite/tasks';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-
-const ID = [1, 256] as const;
+import { TaskParams } from './common-params';
+import { ID_LENGTH } from './param-limits';
 
 export class StartDocumentAnalysisParams {
-  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
   @IsObject() document_data!: DocumentAnalysisPayload['document_data'];
   @IsString() @Length(1, 200) @Matches(/^[\w.-]+$/, { message: 'job_id may hold letters, digits, _ . - (BullMQ job ids cannot hold ":")' }) job_id!: string;
-  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsOptional() @IsString() @Length(...ID_LENGTH) company_id?: string;
   @IsOptional() @IsInt() @Min(1) @Max(86_400) max_duration?: number;
 }
 
-export class TaskParams {
-  @IsString() @Length(...ID) task_id!: string;
-}
-
 export class ListTasksParams {
-  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
   @IsOptional() @IsIn(['queued', 'running', 'completed', 'failed', 'cancelled']) status?: string;
 }
 

@@ -2,48 +2,40 @@ import { Injectable } from '@nestjs/common';
 import { CleanupReport, CompanyQuotas, CompanyQuotasService, CompanyRecord, CompanyRegistry, RegistryMaintenance, TaskRecord, TaskRegistry, UnifiedRegistry, UnifiedUserRecord } from '@suite/registry';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-
-const ID = [1, 256] as const;
+import { UserParams, TaskParams } from './common-params';
+import { ID_LENGTH } from './param-limits';
 
 export class RegisterSessionParams {
-  @IsString() @Length(...ID) user_id!: string;
-  @IsString() @Length(...ID) session_id!: string;
-  @IsString() @Length(...ID) company_id!: string;
-  @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @Length(...ID, { each: true }) authorized_companies!: string[];
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) session_id!: string;
+  @IsString() @Length(...ID_LENGTH) company_id!: string;
+  @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @Length(...ID_LENGTH, { each: true }) authorized_companies!: string[];
   @IsOptional() @IsString() @Length(0, 1024) backend_route?: string;
 }
 
-export class UserParams {
-  @IsString() @Length(...ID) user_id!: string;
-}
-
 export class RegisterTaskParams {
-  @IsString() @Length(...ID) task_id!: string;
-  @IsString() @Length(...ID) task_type!: string;
-  @IsString() @Length(...ID) user_id!: string;
-  @IsString() @Length(...ID) company_id!: string;
+  @IsString() @Length(...ID_LENGTH) task_id!: string;
+  @IsString() @Length(...ID_LENGTH) task_type!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) company_id!: string;
   @IsOptional() @IsIn(['low', 'normal', 'high']) priority?: string;
   @IsOptional() @IsInt() @Min(1) @Max(7 * 86_400) max_duration?: number;
 }
 
 export class TaskProgressParams {
-  @IsString() @Length(...ID) task_id!: string;
+  @IsString() @Length(...ID_LENGTH) task_id!: string;
   @IsIn(['queued', 'running', 'completed', 'failed', 'cancelled']) status!: string;
   @IsOptional() @IsInt() @Min(0) @Max(100) progress_percent?: number;
   @IsOptional() @IsString() @Length(0, 256) current_step?: string;
   @IsOptional() @IsString() @Length(0, 256) worker_id?: string;
 }
 
-export class TaskParams {
-  @IsString() @Length(...ID) task_id!: string;
-}
-
 export class CompanyParams {
-  @IsString() @Length(...ID) company_id!: string;
+  @IsString() @Length(...ID_LENGTH) company_id!: string;
 }
 
 export class CompanyQuotasParams {
-  @IsString() @Length(...ID) company_id!: string;
+  @IsString() @Length(...ID_LENGTH) company_id!: string;
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000) max_tasks_per_user?: number;
   @IsOptional() @IsInt() @Min(0) @Max(100_000_000) max_llm_requests_per_hour?: number;
   @IsOptional() @IsInt() @Min(0) @Max(100_000_000) storage_limit_mb?: number;

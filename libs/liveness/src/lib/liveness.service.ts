@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { asError } from '@suite/logging';
 import { AppConfig } from '@suite/config';
-import { RedisConnections } from '@suite/redis';
+import { execChecked, RedisConnections } from '@suite/redis';
 import { INSTANCES_KEY } from '@suite/redis-namespaces';
 import { rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -58,15 +59,16 @@ export class LivenessService implements OnApplicationBootstrap, BeforeApplicatio
     if ((await this.redis.health()) !== 'ok') return false;
     const now = Date.now();
     try {
-      await this.redis.command
-        .multi()
-        .zadd(INSTANCES_KEY, now, this.member())
-        .zremrangebyscore(INSTANCES_KEY, '-inf', now - this.config.LIVENESS_INTERVAL_MS * STALE_AFTER_INTERVALS)
-        .exec();
+      await execChecked(
+        this.redis.command
+          .multi()
+          .zadd(INSTANCES_KEY, now, this.member())
+          .zremrangebyscore(INSTANCES_KEY, '-inf', now - this.config.LIVENESS_INTERVAL_MS * STALE_AFTER_INTERVALS),
+      );
       await writeFile(this.file, JSON.stringify({ ...this.describe(), beat_at: new Date(now).toISOString() }));
       return true;
     } catch (error) {
-      this.logger.warn({ event: 'liveness_beat_failed', error: (error as Error).message });
+      this.logger.warn({ event: 'liveness_beat_failed', error: asError(error).message });
       return false;
     }
   }

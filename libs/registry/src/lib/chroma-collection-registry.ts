@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { RedisConnections } from '@suite/redis';
+import { asError } from '@suite/logging';
+import { execChecked, RedisConnections } from '@suite/redis';
 import { buildRegistryChromaKey, buildRegistryUnifiedKey, RedisTTL } from '@suite/redis-namespaces';
 import { CompanyRegistry } from './company-registry';
 import { REFRESH_IF_EXISTS } from './refresh-if-exists';
@@ -30,13 +31,13 @@ export class ChromaCollectionRegistry {
     const now = new Date().toISOString();
     const record: CollectionRegistration = { user_id: userId, collection_name: collectionName, session_id: sessionId, registered_at: now, last_heartbeat: now };
     const key = buildRegistryChromaKey(userId, collectionName);
-    await this.redis.command.multi().hset(key, { ...record }).expire(key, RedisTTL.REGISTRY_CHROMA).exec();
+    await execChecked(this.redis.command.multi().hset(key, { ...record }).expire(key, RedisTTL.REGISTRY_CHROMA));
     if (this.config.UNIFIED_REGISTRY_ENABLED) {
       await Promise.all([
         this.unified.addToSet(userId, 'chroma_collections', collectionName),
         this.redis.command.hset(buildRegistryUnifiedKey(userId), 'chroma_last_heartbeat', now),
         companyId ? this.companies.addToSet(companyId, 'chroma_collections', collectionName) : Promise.resolve(),
-      ]).catch((error: unknown) => this.log.warn('unified_write_failed', { operation: 'register_collection_user', user_id: userId, error: (error as Error).message }));
+      ]).catch((error: unknown) => this.log.warn('unified_write_failed', { operation: 'register_collection_user', user_id: userId, error: asError(error).message }));
     }
     this.log.operation('register_collection_user', { ...record });
     return record;

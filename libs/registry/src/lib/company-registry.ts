@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisConnections } from '@suite/redis';
+import { execChecked, RedisConnections, RedisScript } from '@suite/redis';
 import {
   buildRegistryCompanyKey,
   buildRegistryCompanySetKey,
@@ -12,6 +12,17 @@ import { CompanyQuotasService } from './company-quotas';
 import { CompanyRecord } from './registry-records';
 
 const COMPANY_SETS: CompanySet[] = ['chroma_collections', 'active_tasks', 'llm_conversations'];
+/** Removes a user from the company's active users if its entry still belongs to that session (a newer login wins). */
+const REMOVE_SESSION_USER = new RedisScript(
+  'company_remove_session_user',
+  `
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if not entry then return 0 end
+local ok, decoded = pcall(cjson.decode, entry)
+if ok and type(decoded) == 'table' and decoded.session_id ~= ARGV[2] then return 0 end
+return redis.call('HDEL', KEYS[1], ARGV[1])
+`,
+);
 /** ensure() refreshes a 24 h TTL: once per company per process every 10 minutes is plenty. */
 const ENSURE_EVERY_MS = 10 * 60_000;
 
@@ -32,12 +43,7 @@ export class CompanyRegistry {
     this.ensuredAt.set(companyId, now.getTime());
     const key = buildRegistryCompanyKey(companyId);
     await Promise.all([
-      this.redis.command
-        .multi()
-        .hsetnx(key, 'company_id', companyId)
-        .hsetnx(key, 'created_at', now.toISOString())
-        .expire(key, RedisTTL.REGISTRY_COMPANY)
-        .exec(),
+      execChecked(this.redis.command.multi().hsetnx(key, 'company_id', companyId).hsetnx(key, 'created_at', now.toISOString()).expire(key, RedisTTL.REGISTRY_COMPANY)),
       this.redis.command.sadd(REGISTRY_COMPANIES_KEY, companyId),
     ]);
   }
@@ -46,12 +52,18 @@ export class CompanyRegistry {
     const users = buildRegistryCompanyUsersKey(companyId);
     await Promise.all([
       this.ensure(companyId, now),
-      this.redis.command
-        .multi()
-        .hset(users, userId, JSON.stringify({ role: 'user', last_activity: now.toISOString(), session_id: sessionId }))
-        .expire(users, RedisTTL.REGISTRY_COMPANY)
-        .exec(),
+      execChecked(
+        this.redis.command
+          .multi()
+          .hset(users, userId, JSON.stringify({ role: 'user', last_activity: now.toISOString(), session_id: sessionId }))
+          .expire(users, RedisTTL.REGISTRY_COMPANY),
+      ),
     ]);
+  }
+
+  /** Takes the user out of `get_company_active_users` when its session ends; returns whether it was listed for that session. */
+  async removeUser(companyId: string, userId: string, sessionId: string): Promise<boolean> {
+    return (await REMOVE_SESSION_USER.run(this.redis.command, [buildRegistryCompanyUsersKey(companyId)], [userId, sessionId])) === 1;
   }
 
   async addToSet(companyId: string, set: CompanySet, member: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, BeforeApplicationShutdown } from '@nestjs/common';
+import { asError } from '@suite/logging';
 import { Firestore, FIRESTORE } from '@suite/firebase';
 import { PRESENCE_WINDOW_SECONDS } from '@suite/redis-namespaces';
 import { RegistryLog } from './registry-log';
@@ -68,7 +69,7 @@ export class PresenceMirror implements BeforeApplicationShutdown {
     });
     const write = Promise.race([this.firestore.collection('listeners_registry').doc(userId).set(document, { merge: true }), timedOut])
       .then(() => undefined)
-      .catch((error: unknown) => this.log.warn('presence_mirror_failed', { user_id: userId, error: (error as Error).message }))
+      .catch((error: unknown) => this.log.warn('presence_mirror_failed', { user_id: userId, error: asError(error).message }))
       .finally(() => clearTimeout(timer));
     this.pending.add(write);
     void write.finally(() => this.pending.delete(write));

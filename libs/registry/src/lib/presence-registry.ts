@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { RedisConnections, RedisScript } from '@suite/redis';
+import { asError } from '@suite/logging';
+import { execChecked, RedisConnections, RedisScript } from '@suite/redis';
 import {
   buildRegistryCompanyPresenceKey,
   buildRegistrySessionKey,
@@ -61,14 +62,14 @@ export class PresenceRegistry {
     const record: LegacyUserRecord = { user_id: userId, session_id: sessionId, backend_route: backendRoute, last_seen_at: now.toISOString() };
     const key = buildRegistryUserKey(userId);
     await Promise.all([
-      this.redis.command.multi().del(key).hset(key, { ...record }).expire(key, RedisTTL.REGISTRY_USER).exec(),
+      execChecked(this.redis.command.multi().del(key).hset(key, { ...record }).expire(key, RedisTTL.REGISTRY_USER)),
       this.redis.command.set(buildRegistrySessionKey(sessionId), userId, 'EX', RedisTTL.REGISTRY_USER),
       this.redis.command.zadd(REGISTRY_PRESENCE_KEY, now.getTime(), userId),
     ]);
     this.log.operation('register_user', { ...record });
     if (this.config.UNIFIED_REGISTRY_ENABLED) {
       await this.unified.recordLegacyRegistration(userId, sessionId, backendRoute, now).catch((error: unknown) => {
-        this.log.warn('unified_write_failed', { operation: 'register_user', user_id: userId, error: (error as Error).message });
+        this.log.warn('unified_write_failed', { operation: 'register_user', user_id: userId, error: asError(error).message });
       });
     }
     this.mirror.statusChanged(userId, 'online');
@@ -81,6 +82,11 @@ export class PresenceRegistry {
     const removed = await UNREGISTER_SESSION.run(this.redis.command, [buildRegistryUserKey(userId)], [sessionId]);
     await this.redis.command.del(buildRegistrySessionKey(sessionId));
     if (removed === 1 && !(await this.withdrawPresence(userId))) this.mirror.statusChanged(userId, 'offline');
+    if (removed === 1 && this.config.UNIFIED_REGISTRY_ENABLED) {
+      await this.unified.endSession(userId, sessionId).catch((error: unknown) => {
+        this.log.warn('unified_write_failed', { operation: 'unregister_session', user_id: userId, error: asError(error).message });
+      });
+    }
     this.log.operation('unregister_session', { session_id: sessionId, user_id: userId, removed: removed === 1 });
     return { success: removed === 1, user_id: userId };
   }
@@ -114,7 +120,7 @@ export class PresenceRegistry {
     if (success) {
       if (this.config.UNIFIED_REGISTRY_ENABLED) {
         await this.unified.updateUserHeartbeat(userId).catch((error: unknown) => {
-          this.log.warn('unified_write_failed', { operation: 'heartbeat', user_id: userId, error: (error as Error).message });
+          this.log.warn('unified_write_failed', { operation: 'heartbeat', user_id: userId, error: asError(error).message });
         });
       }
       this.mirror.heartbeat(userId);

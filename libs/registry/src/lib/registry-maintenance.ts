@@ -17,6 +17,7 @@ import {
   REGISTRY_UNIFIED_USERS_KEY,
 } from '@suite/redis-namespaces';
 import { RegistryLog } from './registry-log';
+import { UNIFIED_USER_SETS } from './registry-records';
 
 export interface CleanupReport {
   presence_removed: number;
@@ -66,7 +67,7 @@ export class RegistryMaintenance {
       for (const userId of userIds) {
         if ((await client.exists(buildRegistryUnifiedKey(userId))) === 0) {
           // One key per DEL: these keys are in different cluster slots.
-          await Promise.all((['chroma_collections', 'active_conversations', 'active_tasks', 'task_history'] as const).map((set) => client.del(buildRegistryUnifiedSetKey(userId, set))));
+          await Promise.all(UNIFIED_USER_SETS.map((set) => client.del(buildRegistryUnifiedSetKey(userId, set))));
           report.users_removed += await client.srem(REGISTRY_UNIFIED_USERS_KEY, userId);
         } else if (expiredTasks.size) {
           await client.srem(buildRegistryUnifiedSetKey(userId, 'active_tasks'), ...expiredTasks);

@@ -1,3 +1,5 @@
+import type { UnifiedUserSet } from '@suite/redis-namespaces';
+
 /** The legacy `registry:user:{uid}` record (seed 000, "registre utilisateur principal"). */
 export interface LegacyUserRecord {
   user_id: string;
@@ -47,3 +49,6 @@ export interface CompanyRecord {
   services: { chroma_collections: string[]; active_tasks: string[]; llm_conversations: string[] };
   quotas: CompanyQuotas;
 }
+
+/** The per-user sets beside the unified record (`registry:unified:{uid}:<set>`), in the order read back. */
+export const UNIFIED_USER_SETS: readonly UnifiedUserSet[] = ['chroma_collections', 'active_conversations', 'active_tasks', 'task_history'];

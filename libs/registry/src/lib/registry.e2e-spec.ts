@@ -175,6 +175,49 @@ describe('registry against real Redis and the Firestore emulator', () => {
       expect(mirrored).toMatchObject({ status: 'online', authorized_companies_ids: [company, 'other'], ttl_seconds: 90 });
     });
 
+    it('register_user_session keeps the backend_route of REGISTRY.register_user unless it names one', async () => {
+      const [user, company] = [uniqueId('u'), uniqueId('c')];
+      await unifiedOn.get(PresenceRegistry).registerUser(user, 's1', '/api/v1');
+      const users = unifiedOn.get(UnifiedRegistry);
+      const record = await users.registerUserSession({ userId: user, sessionId: 's1', companyId: company, authorizedCompanies: [company] });
+      expect(record.user_info.backend_route).toBe('/api/v1');
+      const renamed = await users.registerUserSession({ userId: user, sessionId: 's1', companyId: company, authorizedCompanies: [company], backendRoute: '/api/v2' });
+      expect(renamed.user_info.backend_route).toBe('/api/v2');
+    });
+
+    it('unregister_session takes the user out of its company, unless a newer session took its place', async () => {
+      const [user, company] = [uniqueId('u'), uniqueId('c')];
+      const presence = unifiedOn.get(PresenceRegistry);
+      const users = unifiedOn.get(UnifiedRegistry);
+      const companies = unifiedOn.get(CompanyRegistry);
+      await presence.registerUser(user, 'old');
+      await users.registerUserSession({ userId: user, sessionId: 'old', companyId: company, authorizedCompanies: [company] });
+      expect(await companies.activeUsers(company)).toEqual([user]);
+      expect(await presence.unregisterSession('old')).toEqual({ success: true, user_id: user });
+      expect(await companies.activeUsers(company)).toEqual([]);
+      expect((await companies.get(company))?.active_users).toEqual({});
+
+      // The company lists the user for a newer session than the one the legacy record names: it stays.
+      await presence.registerUser(user, 'legacy');
+      await users.registerUserSession({ userId: user, sessionId: 'newer', companyId: company, authorizedCompanies: [company] });
+      expect(await presence.unregisterSession('legacy')).toEqual({ success: true, user_id: user });
+      expect(await companies.activeUsers(company)).toEqual([user]);
+    });
+
+    it('a MULTI whose command fails inside (WRONGTYPE) fails the call instead of passing as done', async () => {
+      const [user, company] = [uniqueId('u'), uniqueId('c')];
+      const [chromaKey, usersKey] = [`registry:chroma:${user}:klk_space`, `registry:company:${company}:active_users`];
+      try {
+        await redis.command.set(chromaKey, 'not a hash');
+        await expect(unifiedOn.get(ChromaCollectionRegistry).register(user, 'klk_space', 's1')).rejects.toThrow(/WRONGTYPE/);
+        await redis.command.set(usersKey, 'not a hash');
+        await expect(unifiedOn.get(CompanyRegistry).addUser(company, user, 's1')).rejects.toThrow(/WRONGTYPE/);
+      } finally {
+        // Other tests' maintenance runs scan every company: leave no key of the wrong type behind.
+        await Promise.all([redis.command.del(chromaKey), redis.command.del(usersKey)]);
+      }
+    });
+
     it('tasks: record with TTL max_duration + 300 s, progress, and the end frees the slot', async () => {
       const [user, company, taskId] = [uniqueId('u'), uniqueId('c'), uniqueId('task')];
       const tasks = unifiedOn.get(TaskRegistry);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisConnections, RedisScript } from '@suite/redis';
+import { execChecked, RedisConnections, RedisScript } from '@suite/redis';
 import {
   buildRegistryCompanyPresenceKey,
   buildRegistryUnifiedKey,
@@ -13,9 +13,7 @@ import {
 import { CompanyRegistry } from './company-registry';
 import { PresenceMirror } from './presence-mirror';
 import { RegistryLog } from './registry-log';
-import { UnifiedUserRecord } from './registry-records';
-
-const USER_SETS: UnifiedUserSet[] = ['chroma_collections', 'active_conversations', 'active_tasks', 'task_history'];
+import { UNIFIED_USER_SETS, UnifiedUserRecord } from './registry-records';
 
 /** Refreshes the heartbeat of an existing record; returns its current company (or false). */
 const TOUCH_USER = new RedisScript(
@@ -55,12 +53,12 @@ export class UnifiedRegistry {
     const now = new Date();
     const key = buildRegistryUnifiedKey(userId);
     const companies = [...new Set([companyId, ...authorizedCompanies])];
-    await this.redis.command
-      .multi()
-      .hset(key, {
+    await execChecked(
+      this.redis.command.multi().hset(key, {
         user_id: userId,
         session_id: sessionId,
-        backend_route: registration.backendRoute ?? '',
+        // A route given by REGISTRY.register_user stays unless this call names another.
+        ...(registration.backendRoute ? { backend_route: registration.backendRoute } : {}),
         last_seen_at: now.toISOString(),
         last_heartbeat: now.toISOString(),
         ttl_seconds: PRESENCE_WINDOW_SECONDS,
@@ -68,16 +66,14 @@ export class UnifiedRegistry {
         authorized_companies_ids: JSON.stringify(authorizedCompanies),
         company_roles: JSON.stringify(Object.fromEntries(companies.map((company) => [company, 'user']))),
         last_update: now.getTime() / 1000,
-      })
-      .expire(key, RedisTTL.REGISTRY_UNIFIED)
-      .exec()
-      .then(failOnCommandError);
+      }).expire(key, RedisTTL.REGISTRY_UNIFIED),
+    );
     await Promise.all([
       this.redis.command.sadd(REGISTRY_UNIFIED_USERS_KEY, userId),
       this.redis.command.zadd(REGISTRY_PRESENCE_KEY, now.getTime(), userId),
       this.redis.command.zadd(buildRegistryCompanyPresenceKey(companyId), now.getTime(), userId),
       this.companies.addUser(companyId, userId, sessionId, now),
-      ...USER_SETS.map((set) => this.redis.command.expire(buildRegistryUnifiedSetKey(userId, set), RedisTTL.REGISTRY_UNIFIED)),
+      ...UNIFIED_USER_SETS.map((set) => this.redis.command.expire(buildRegistryUnifiedSetKey(userId, set), RedisTTL.REGISTRY_UNIFIED)),
     ]);
     this.mirror.statusChanged(userId, 'online', authorizedCompanies);
     this.log.operation('register_user_session', { user_id: userId, session_id: sessionId, company_id: companyId });
@@ -87,9 +83,8 @@ export class UnifiedRegistry {
   /** The unified half of the legacy `REGISTRY.register_user` double write (no company is known there). */
   async recordLegacyRegistration(userId: string, sessionId: string, backendRoute: string, at: Date): Promise<void> {
     const key = buildRegistryUnifiedKey(userId);
-    await this.redis.command
-      .multi()
-      .hset(key, {
+    await execChecked(
+      this.redis.command.multi().hset(key, {
         user_id: userId,
         session_id: sessionId,
         backend_route: backendRoute,
@@ -97,12 +92,17 @@ export class UnifiedRegistry {
         last_heartbeat: at.toISOString(),
         ttl_seconds: PRESENCE_WINDOW_SECONDS,
         last_update: at.getTime() / 1000,
-      })
-      .expire(key, RedisTTL.REGISTRY_UNIFIED)
-      .exec()
-      .then(failOnCommandError);
+      }).expire(key, RedisTTL.REGISTRY_UNIFIED),
+    );
     await this.redis.command.sadd(REGISTRY_UNIFIED_USERS_KEY, userId);
     this.log.operation('unified_double_write', { user_id: userId, session_id: sessionId });
+  }
+
+  /** The unified half of `REGISTRY.unregister_session`: the session's company no longer lists the user. */
+  async endSession(userId: string, sessionId: string): Promise<void> {
+    const companyId = await this.redis.command.hget(buildRegistryUnifiedKey(userId), 'current_company_id');
+    if (companyId) await this.companies.removeUser(companyId, userId, sessionId);
+    this.log.operation('unified_end_session', { user_id: userId, session_id: sessionId, company_id: companyId });
   }
 
   async updateUserHeartbeat(userId: string): Promise<boolean> {
@@ -122,7 +122,7 @@ export class UnifiedRegistry {
     const [fields, presence, ...sets] = await Promise.all([
       this.redis.command.hgetall(buildRegistryUnifiedKey(userId)),
       this.redis.command.zscore(REGISTRY_PRESENCE_KEY, userId),
-      ...USER_SETS.map((set) => this.redis.command.smembers(buildRegistryUnifiedSetKey(userId, set))),
+      ...UNIFIED_USER_SETS.map((set) => this.redis.command.smembers(buildRegistryUnifiedSetKey(userId, set))),
     ]);
     if (!fields['user_id']) return null;
     const [collections, conversations, activeTasks, taskHistory] = sets.map((members) => members.sort());
@@ -177,8 +177,3 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
   }
 }
 
-/** MULTI reports command errors (e.g. WRONGTYPE) per command instead of rejecting: surface them. */
-export function failOnCommandError(results: Array<[Error | null, unknown]> | null): void {
-  const failed = results?.find(([error]) => error !== null);
-  if (failed?.[0]) throw failed[0];
-}

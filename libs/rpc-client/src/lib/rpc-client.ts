@@ -52,7 +52,7 @@ export class RpcClient {
         if (answer.body.ok) return answer.body.data;
         throw this.toError(answer.body.error, answer.status, answer.traceId);
       } catch (error) {
-        const callError = error instanceof RpcCallError ? error : new RpcCallError('TRANSPORT', (error as Error).message, 0, 500);
+        const callError = error instanceof RpcCallError ? error : new RpcCallError('TRANSPORT', error instanceof Error ? error.message : String(error), 0, 500);
         if (!callError.retryable || attempt >= maxRetries) throw callError;
         await sleep(callError.retryAfterMs ?? 500);
       }

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManagedProcess, httpAnswers, startProcess, waitUntilReady } from './managed-process';
+import { ManagedProcess, ServerProcessOptions, httpAnswers, startProcess, waitUntilReady } from './managed-process';
 
 function chromaCli(): string {
   const cli = join(__dirname, '../../../../../node_modules/chromadb/dist/cli.mjs');
@@ -17,9 +17,11 @@ export interface ChromaServer {
 }
 
 /** A real Chroma server (the chromadb package's CLI) with its data in a temporary folder. */
-export async function startChromaServer(port: number, dataDir?: string): Promise<ChromaServer> {
+export async function startChromaServer(port: number, dataDir?: string, options: ServerProcessOptions = {}): Promise<ChromaServer> {
   const path = dataDir ?? mkdtempSync(join(tmpdir(), 'chroma-'));
-  const server = startProcess(`chroma :${port}`, 'node', [chromaCli(), 'run', '--path', path, '--host', '127.0.0.1', '--port', String(port)]);
+  const server = startProcess(`chroma :${port}`, 'node', [chromaCli(), 'run', '--path', path, '--host', '127.0.0.1', '--port', String(port)], {
+    detached: options.ownProcessGroup,
+  });
   await waitUntilReady(server, () => httpAnswers(`http://127.0.0.1:${port}/api/v2/heartbeat`), 30_000);
   return {
     host: '127.0.0.1',

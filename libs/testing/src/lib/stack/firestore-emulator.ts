@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ManagedProcess, httpAnswers, startProcess, waitUntilReady } from './managed-process';
+import { ManagedProcess, ServerProcessOptions, httpAnswers, startProcess, waitUntilReady } from './managed-process';
 
 const DEFAULT_JAR = '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar';
 
@@ -24,7 +24,7 @@ export interface FirestoreEmulator {
   stop(): Promise<void>;
 }
 
-export async function startFirestoreEmulator(port: number): Promise<FirestoreEmulator> {
+export async function startFirestoreEmulator(port: number, options: ServerProcessOptions = {}): Promise<FirestoreEmulator> {
   const jar = findFirestoreEmulatorJar();
   const server = startProcess(`firestore-emulator :${port}`, 'java', [
     '-Xmx512m',
@@ -33,7 +33,7 @@ export async function startFirestoreEmulator(port: number): Promise<FirestoreEmu
     'com.google.cloud.datastore.emulator.firestore.CloudFirestore',
     '--host=127.0.0.1',
     `--port=${port}`,
-  ]);
+  ], { detached: options.ownProcessGroup });
   const hostPort = `127.0.0.1:${port}`;
   await waitUntilReady(server, () => httpAnswers(`http://${hostPort}/`, /Ok/), 60_000);
   return {

@@ -8,6 +8,12 @@ export interface LocalStackPorts {
   redisPort?: number;
   firestorePort?: number;
   chromaPort?: number;
+  /**
+   * Run each server in a process group of its own (`npm start`): a Ctrl-C in the terminal then
+   * reaches only the apps, which drain while the servers still answer; the owner stops the servers
+   * after them with `stop()`.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface LocalStack {
@@ -34,9 +40,9 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     ports.chromaPort ?? findFreePort(),
   ]);
   const started = await Promise.allSettled([
-    startRedisServer(redisPort),
-    startFirestoreEmulator(firestorePort),
-    startChromaServer(chromaPort),
+    startRedisServer(redisPort, [], { ownProcessGroup: ports.ownProcessGroup }),
+    startFirestoreEmulator(firestorePort, { ownProcessGroup: ports.ownProcessGroup }),
+    startChromaServer(chromaPort, undefined, { ownProcessGroup: ports.ownProcessGroup }),
     options.redisCluster ? startRedisCluster() : Promise.resolve(undefined),
   ]);
   const failures = started.filter((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -8,8 +8,28 @@ function installExitHook(): void {
   exitHookInstalled = true;
   // Never leave a server behind when the owner process dies.
   process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const child of running) signal(child, 'SIGKILL');
   });
+}
+
+/** Processes started with `detached` lead a process group of their own: signal all of it (a server's own children too). */
+const ownGroups = new WeakSet<ChildProcess>();
+
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  if (ownGroups.has(child) && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, name);
+      return;
+    } catch {
+      // The group is gone already; fall back to the process itself.
+    }
+  }
+  child.kill(name);
+}
+
+export interface ServerProcessOptions {
+  /** Start the server detached, in a process group of its own (see startProcess). */
+  ownProcessGroup?: boolean;
 }
 
 export interface ManagedProcess {
@@ -22,10 +42,16 @@ export interface ManagedProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * Starts a process whose output is kept for error messages. With `detached: true` it runs in a
+ * session and process group of its own, so a terminal's Ctrl-C (SIGINT to the foreground group)
+ * does not reach it: its owner stops it explicitly, when it chooses (the whole group is signalled).
+ */
 export function startProcess(name: string, command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
   installExitHook();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   running.add(child);
+  if (options.detached) ownGroups.add(child);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     child.once('exit', () => resolve());
@@ -42,8 +68,8 @@ export function startProcess(name: string, command: string, args: string[], opti
 
   const stop = async (graceMs = 5000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    signal(child, 'SIGTERM');
+    const timer = setTimeout(() => signal(child, 'SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   };
@@ -53,7 +79,7 @@ export function startProcess(name: string, command: string, args: string[], opti
     output: () => tail.join('\n'),
     stop,
     kill: async () => {
-      child.kill('SIGKILL');
+      signal(child, 'SIGKILL');
       await exited;
     },
   };

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Socket } from 'node:net';
-import { ManagedProcess, startProcess, waitUntilReady } from './managed-process';
+import { ManagedProcess, ServerProcessOptions, startProcess, waitUntilReady } from './managed-process';
 
 export function requireRedisServerBinary(): string {
   try {
@@ -34,7 +34,7 @@ export interface RedisServer {
 }
 
 /** A throwaway, non-persistent redis-server on 127.0.0.1:`port`. */
-export async function startRedisServer(port: number, extraArgs: string[] = []): Promise<RedisServer> {
+export async function startRedisServer(port: number, extraArgs: string[] = [], options: ServerProcessOptions = {}): Promise<RedisServer> {
   const binary = requireRedisServerBinary();
   const server = startProcess(`redis-server :${port}`, binary, [
     '--port', String(port),
@@ -43,7 +43,7 @@ export async function startRedisServer(port: number, extraArgs: string[] = []): 
     '--appendonly', 'no',
     '--protected-mode', 'no',
     ...extraArgs,
-  ]);
+  ], { detached: options.ownProcessGroup });
   await waitUntilReady(server, () => redisAnswers(port), 10_000);
   return { host: '127.0.0.1', port, process: server, stop: () => server.stop(), kill: () => server.kill() };
 }
