@@ -17,8 +17,10 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# Node dependencies: install when missing or when the lockfile changed since the last install.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+# Node dependencies: install when missing or when the lockfile's content changed since the last
+# install (by content, not date: a checkout or a new worktree touches the file without changing it).
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f node_modules/.package-lock.json || "$(cat node_modules/.suite-lockfile-sha256 2>/dev/null)" != "$lock_hash" ]]; then
   say "installing npm dependencies"
   export ONNXRUNTIME_NODE_INSTALL_CUDA=skip
   # The lockfile lists only the platform packages the registry serves (no macOS/Windows builds of
@@ -27,6 +29,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   if ! npm ci --no-audit --no-fund --loglevel=error 2>/dev/null; then
     npm install --no-audit --no-fund --no-save --loglevel=error
   fi
+  echo "$lock_hash" > node_modules/.suite-lockfile-sha256
 fi
 
 command -v redis-server >/dev/null || apt_install redis-server redis-tools
