@@ -3,6 +3,8 @@ export { startRedisServer, redisAnswers } from './lib/stack/redis-server';
 export type { RedisServer } from './lib/stack/redis-server';
 export { startFirestoreEmulator } from './lib/stack/firestore-emulator';
 export { startChromaServer } from './lib/stack/chroma-server';
+export { startDevModelServer, DEV_MODEL_API_KEY } from './lib/stack/dev-model-server';
+export type { DevModelServer } from './lib/stack/dev-model-server';
 export { startLocalStack } from './lib/stack/local-stack';
 export type { LocalStack } from './lib/stack/local-stack';
 export { startProcess } from './lib/stack/managed-process';

@@ -136,3 +136,11 @@ export const buildQuotaStorageKey = (companyId: string): string => `quota:{${par
 
 /** Job duration histogram of a queue, shared by every worker instance (fields: bucket le, sum, count). */
 export const buildJobDurationKey = (queue: string): string => `metrics:job_duration:${part('queue', queue)}`;
+
+// --- LLM conversations (seed 000's LLMService) ---
+
+/** Seed 000's stored conversation: a hash `{data: JSON, created_at}` kept 24 h (CONVERSATION_TTL_SECONDS). */
+export const buildConversationKey = (companyId: string, userId: string, conversationId: string): string =>
+  `conversation:${part('companyId', companyId)}:${part('userId', userId)}:${part('conversationId', conversationId)}`;
+
+export const CONVERSATION_TTL_SECONDS = 86_400;

@@ -1,4 +1,5 @@
 import { startChromaServer, ChromaServer } from './chroma-server';
+import { DevModelServer, startDevModelServer } from './dev-model-server';
 import { FirestoreEmulator, startFirestoreEmulator } from './firestore-emulator';
 import { findFreePort } from './free-port';
 import { RedisServer, startRedisServer } from './redis-server';
@@ -7,12 +8,15 @@ export interface LocalStackPorts {
   redisPort?: number;
   firestorePort?: number;
   chromaPort?: number;
+  devModelPort?: number;
 }
 
 export interface LocalStack {
   readonly redis: RedisServer;
   readonly firestore: FirestoreEmulator;
   readonly chroma: ChromaServer;
+  /** The development model server, started when OPENAI_API_KEY is unset. */
+  readonly devModel?: DevModelServer;
   /** The environment that points an app (or a test) at this stack. */
   readonly environment: Record<string, string>;
   stop(): Promise<void>;
@@ -20,32 +24,36 @@ export interface LocalStack {
 
 /** Starts Redis, the Firestore emulator and Chroma together, each on the given port or a free one. */
 export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProjectId = 'demo-suite'): Promise<LocalStack> {
-  const [redisPort, firestorePort, chromaPort] = await Promise.all([
+  const [redisPort, firestorePort, chromaPort, devModelPort] = await Promise.all([
     ports.redisPort ?? findFreePort(),
     ports.firestorePort ?? findFreePort(),
     ports.chromaPort ?? findFreePort(),
+    ports.devModelPort ?? findFreePort(),
   ]);
   const started = await Promise.allSettled([
     startRedisServer(redisPort),
     startFirestoreEmulator(firestorePort),
     startChromaServer(chromaPort),
+    process.env['OPENAI_API_KEY'] ? Promise.resolve(undefined) : startDevModelServer(devModelPort),
   ]);
   const failures = started.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {
     await Promise.all(
-      started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : Promise.resolve())),
+      started.map((result) => (result.status === 'fulfilled' && result.value ? result.value.stop() : Promise.resolve())),
     );
     throw new Error(failures.map((failure) => String(failure.reason instanceof Error ? failure.reason.message : failure.reason)).join('\n'));
   }
-  const [redis, firestore, chroma] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+  const [redis, firestore, chroma, devModel] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
     RedisServer,
     FirestoreEmulator,
     ChromaServer,
+    DevModelServer | undefined,
   ];
   return {
     redis,
     firestore,
     chroma,
+    devModel,
     environment: {
       LISTENERS_REDIS_HOST: redis.host,
       LISTENERS_REDIS_PORT: String(redis.port),
@@ -54,9 +62,10 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
       GCLOUD_PROJECT: firebaseProjectId,
       CHROMA_HOST: chroma.host,
       CHROMA_PORT: String(chroma.port),
+      ...(devModel ? { OPENAI_BASE_URL: devModel.url } : {}),
     },
     stop: async () => {
-      await Promise.all([redis.stop(), firestore.stop(), chroma.stop()]);
+      await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), devModel?.stop()]);
     },
   };
 }
