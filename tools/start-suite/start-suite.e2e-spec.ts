@@ -10,7 +10,7 @@ describe('the start command (npm start)', () => {
     const port = await findFreePort();
     const environment: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LISTENERS_SERVICE_TOKEN: 'start-test-token-1234567890' };
     // Let the start command choose its own servers rather than reuse the test stack's.
-    for (const name of ['LISTENERS_REDIS_PORT', 'FIRESTORE_EMULATOR_HOST', 'CHROMA_PORT', 'SUITE_TEST_STACK']) delete environment[name];
+    for (const name of ['LISTENERS_REDIS_PORT', 'FIRESTORE_EMULATOR_HOST', 'CHROMA_PORT', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'SUITE_TEST_STACK']) delete environment[name];
 
     const { stdout } = await run('bash', [join(REPO_ROOT, 'scripts/start.sh'), '--exit-when-ready'], {
       cwd: REPO_ROOT,
@@ -23,6 +23,7 @@ describe('the start command (npm start)', () => {
     expect(stdout).toContain('service token  start-test-token-1234567890');
     expect(stdout).toMatch(/healthz\s+\{"status":"ok".*"redis":"ok"/);
     expect(stdout).toContain('apps live      cron-scheduler, rpc-gateway, task-worker, workflow-listener');
+    expect(stdout).toMatch(/llm\s+http:\/\/127\.0\.0\.1:\d+\/v1\s+DEVELOPMENT MODEL/);
     expect(stdout).toContain('[suite] stopped');
   }, 180_000);
 });

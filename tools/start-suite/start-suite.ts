@@ -22,8 +22,9 @@ async function main(): Promise<void> {
   const logDir = join(REPO_ROOT, '.local', 'logs');
   mkdirSync(logDir, { recursive: true });
 
-  log('starting Redis, the Firestore emulator and Chroma…');
+  log(`starting Redis, the Firestore emulator and Chroma${process.env['OPENAI_API_KEY'] ? '' : ', and the development model server (OPENAI_API_KEY is unset)'}…`);
   const stack: LocalStack = await startLocalStack(options);
+  if (stack.devModel) stack.devModel.process.child.stdout?.pipe(createWriteStream(join(logDir, 'dev-model-server.log'), { flags: 'a' }));
   const apps: ManagedProcess[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -88,6 +89,11 @@ async function main(): Promise<void> {
   log(`redis          ${stack.redis.host}:${stack.redis.port}`);
   log(`firestore      ${stack.firestore.hostPort} (emulator)`);
   log(`chroma         http://${stack.chroma.host}:${stack.chroma.port}`);
+  log(
+    stack.devModel
+      ? `llm            ${stack.devModel.url}   DEVELOPMENT MODEL (deterministic answers, not a language model; set OPENAI_API_KEY for OpenAI)`
+      : `llm            OpenAI${process.env['OPENAI_BASE_URL'] ? ` at ${process.env['OPENAI_BASE_URL']}` : ''} (OPENAI_API_KEY set)`,
+  );
   log(`logs           ${logDir}/<app>.log`);
   log('press Ctrl-C to stop everything');
   if (options.exitWhenReady) await stopAll(0);
