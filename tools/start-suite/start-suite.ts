@@ -24,7 +24,11 @@ async function main(): Promise<void> {
 
   log(`starting Redis, the Firestore emulator and Chroma${process.env['OPENAI_API_KEY'] ? '' : ', and the development model server (OPENAI_API_KEY is unset)'}…`);
   const stack: LocalStack = await startLocalStack(options);
-  if (stack.devModel) stack.devModel.process.child.stdout?.pipe(createWriteStream(join(logDir, 'dev-model-server.log'), { flags: 'a' }));
+  if (stack.devModel) {
+    const modelLog = createWriteStream(join(logDir, 'dev-model-server.log'), { flags: 'a' });
+    modelLog.write(`${stack.devModel.process.output().trim()}\n`); // its "listening" line, written before this point
+    stack.devModel.process.child.stdout?.pipe(modelLog);
+  }
   const apps: ManagedProcess[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
