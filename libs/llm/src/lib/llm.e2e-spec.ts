@@ -56,15 +56,18 @@ describe('libs/llm against the development model server, through the real openai
   let dev: TestingModule;
   let devLogs: CapturingLogger;
   let llm: LlmService;
+  /** Short timeouts, only for the calls that are meant to time out (a loaded machine may be slow to answer the others). */
+  let impatient: TestingModule;
 
   beforeAll(async () => {
     expect(process.env['OPENAI_BASE_URL']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    ({ module: dev, logs: devLogs } = await llmModule({ LLM_STREAM_IDLE_TIMEOUT_MS: '400', LLM_REQUEST_TIMEOUT_MS: '1500' }));
+    ({ module: dev, logs: devLogs } = await llmModule());
+    ({ module: impatient } = await llmModule({ LLM_STREAM_IDLE_TIMEOUT_MS: '1000', LLM_REQUEST_TIMEOUT_MS: '2000' }));
     llm = dev.get(LlmService);
   });
 
   afterAll(async () => {
-    await dev.close();
+    await Promise.all([dev.close(), impatient.close()]);
   });
 
   it('names the development model server as the provider', () => {
@@ -115,11 +118,11 @@ describe('libs/llm against the development model server, through the real openai
   it('a stream that stalls mid-answer ends as TIMEOUT after LLM_STREAM_IDLE_TIMEOUT_MS; a call that never answers after LLM_REQUEST_TIMEOUT_MS', async () => {
     const company = uniqueId('c');
     const deltas: string[] = [];
-    const stalled = await rpcErrorOf(llm.stream(company, { model: 'gpt-4o-mini', messages: ask('go [dev:stall:3]') }, (delta) => deltas.push(delta)));
+    const stalled = await rpcErrorOf(impatient.get(LlmService).stream(company, { model: 'gpt-4o-mini', messages: ask('go [dev:stall:3]') }, (delta) => deltas.push(delta)));
     expect(stalled.code).toBe('TIMEOUT');
     expect(stalled.message).toContain('LLM_STREAM_IDLE_TIMEOUT_MS');
     expect(deltas).toHaveLength(3);
-    const silent = await rpcErrorOf(llm.complete(company, { model: 'gpt-4o-mini', messages: ask('go [dev:stall]') }));
+    const silent = await rpcErrorOf(impatient.get(LlmService).complete(company, { model: 'gpt-4o-mini', messages: ask('go [dev:stall]') }));
     expect(silent.code).toBe('TIMEOUT');
     expect(silent.message).toContain('LLM_REQUEST_TIMEOUT_MS');
   });
@@ -239,7 +242,7 @@ describe('libs/llm against the development model server, through the real openai
     it('a provider failure mid-answer still ends with one final event carrying the error code, and rethrows it', async () => {
       const { user, company, threadKey, events } = await thread();
       const error = await rpcErrorOf(
-        dev.get(ChatAnswerStreamer).stream({ userId: user, companyId: company, threadKey, messageId: 'm3', model: 'gpt-4o-mini', messages: ask('stall please [dev:stall:2]') }),
+        impatient.get(ChatAnswerStreamer).stream({ userId: user, companyId: company, threadKey, messageId: 'm3', model: 'gpt-4o-mini', messages: ask('stall please [dev:stall:2]') }),
       );
       expect(error.code).toBe('TIMEOUT');
       await waitFor(() => events().some((event) => event.payload.is_final), 'the final chat.message');
