@@ -6,6 +6,8 @@ export type { StartConversationRequest, ConversationStart, ConversationStatus, S
 export { LlmConversationRunner } from './lib/llm-conversation-runner';
 export type { ConversationProgress } from './lib/llm-conversation-runner';
 export { ChatAnswerStreamer } from './lib/chat-answer-streamer';
+export { AnswerStops } from './lib/answer-stops';
+export type { StopWatch } from './lib/answer-stops';
 export type { ChatAnswerRequest, ChatAnswer } from './lib/chat-answer-streamer';
 export { OpenAiModelProvider } from './lib/openai-model-provider';
 export { MODEL_PROVIDER } from './lib/model-provider';

@@ -3,6 +3,7 @@ import { EventPublisher } from '@suite/events';
 import { ChatMessageEvent } from '@suite/job-contracts';
 import { buildChatChannel } from '@suite/redis-namespaces';
 import { RpcError } from '@suite/rpc-contract';
+import { AnswerStops } from './answer-stops';
 import { ChatTurn } from './model-provider';
 import { LlmService } from './llm.service';
 
@@ -17,7 +18,7 @@ export interface ChatAnswerRequest {
   model: string;
   temperature?: number;
   traceId?: string;
-  /** Aborting it stops the answer: the final event then says `finish_reason: "stopped"`. */
+  /** Aborting it stops the answer, as does `AnswerStops.requestStop(messageId)` from any instance: the final event then says `finish_reason: "stopped"`. */
   signal?: AbortSignal;
 }
 
@@ -45,6 +46,7 @@ export class ChatAnswerStreamer {
   constructor(
     private readonly llm: LlmService,
     private readonly events: EventPublisher,
+    private readonly stops: AnswerStops,
   ) {}
 
   async stream(request: ChatAnswerRequest): Promise<ChatAnswer> {
@@ -58,10 +60,12 @@ export class ChatAnswerStreamer {
     };
     let chunks = 0;
     let streamed = '';
+    const stopWatch = this.stops.watch(request.messageId);
+    const signal = request.signal ? AbortSignal.any([request.signal, stopWatch.signal]) : stopWatch.signal;
     try {
       const completion = await this.llm.stream(
         request.companyId,
-        { messages: request.messages, model: request.model, temperature: request.temperature, user: `${request.userId}_${request.companyId}`, signal: request.signal },
+        { messages: request.messages, model: request.model, temperature: request.temperature, user: `${request.userId}_${request.companyId}`, signal },
         (delta, index) => {
           chunks = index + 1;
           streamed += delta;
@@ -78,6 +82,8 @@ export class ChatAnswerStreamer {
       publish(final);
       await Promise.allSettled(publishes);
       throw rpcError;
+    } finally {
+      stopWatch.dispose();
     }
   }
 }

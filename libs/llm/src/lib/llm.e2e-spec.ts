@@ -8,6 +8,7 @@ import { RedisModule } from '@suite/redis';
 import { CompanyQuotasService } from '@suite/registry';
 import { RpcError } from '@suite/rpc-contract';
 import { testConfig, testRedisClient, TestRedis, uniqueId, waitFor } from '@suite/testing';
+import { AnswerStops } from './answer-stops';
 import { ChatAnswerStreamer } from './chat-answer-streamer';
 import { LlmModule } from './llm.module';
 import { LlmService } from './llm.service';
@@ -237,6 +238,28 @@ describe('libs/llm against the development model server, through the real openai
       expect(final.finish_reason).toBe('stopped');
       expect(answer.chunks).toBeLessThan(200);
       expect(final.content).toBe(answer.content);
+    });
+
+    it('a stop asked on another instance (AnswerStops) stops the answer streaming here; a stop that came first stops it at once', async () => {
+      const { module: otherInstance } = await llmModule();
+      try {
+        const { user, company, threadKey, events } = await thread();
+        const answering = dev.get(ChatAnswerStreamer).stream({ userId: user, companyId: company, threadKey, messageId: 'm4', model: 'gpt-4o-mini', messages: ask('Long [dev:words:300] [dev:delay:20]') });
+        await waitFor(() => events().length >= 3, 'a few chunks');
+        await otherInstance.get(AnswerStops).requestStop('m4');
+        const answer = await answering;
+        expect(answer.finishReason).toBe('stopped');
+        expect(answer.chunks).toBeLessThan(300);
+        await waitFor(() => events().some((event) => event.payload.is_final), 'the final chat.message');
+        expect(events().at(-1)?.payload).toMatchObject({ message_id: 'm4', is_final: true, finish_reason: 'stopped', content: answer.content });
+
+        await otherInstance.get(AnswerStops).requestStop('m5');
+        const early = await dev.get(ChatAnswerStreamer).stream({ userId: user, companyId: company, threadKey, messageId: 'm5', model: 'gpt-4o-mini', messages: ask('Long [dev:words:300] [dev:delay:20]') });
+        expect(early.finishReason).toBe('stopped');
+        expect(early.chunks).toBeLessThan(300);
+      } finally {
+        await otherInstance.close();
+      }
     });
 
     it('a provider failure mid-answer still ends with one final event carrying the error code, and rethrows it', async () => {

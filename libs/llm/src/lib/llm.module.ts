@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { TasksModule } from '@suite/tasks';
+import { AnswerStops } from './answer-stops';
 import { ChatAnswerStreamer } from './chat-answer-streamer';
 import { LlmConversationRunner } from './llm-conversation-runner';
 import { LlmConversations } from './llm-conversations';
@@ -19,7 +20,8 @@ import { OpenAiModelProvider } from './openai-model-provider';
     LlmConversations,
     LlmConversationRunner,
     ChatAnswerStreamer,
+    AnswerStops,
   ],
-  exports: [MODEL_PROVIDER, LlmRequestQuota, LlmService, LlmConversations, LlmConversationRunner, ChatAnswerStreamer],
+  exports: [MODEL_PROVIDER, LlmRequestQuota, LlmService, LlmConversations, LlmConversationRunner, ChatAnswerStreamer, AnswerStops],
 })
 export class LlmModule {}

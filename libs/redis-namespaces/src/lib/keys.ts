@@ -144,3 +144,13 @@ export const buildConversationKey = (companyId: string, userId: string, conversa
   `conversation:${part('companyId', companyId)}:${part('userId', userId)}:${part('conversationId', conversationId)}`;
 
 export const CONVERSATION_TTL_SECONDS = 86_400;
+
+// --- streamed chat answers (libs/llm) ---
+
+/** A stop asked for a streaming answer; kept a while, so a stop that arrives before the stream starts still stops it. */
+export const buildAnswerStopKey = (messageId: string): string => `llm:stop:${part('messageId', messageId)}`;
+
+export const ANSWER_STOP_TTL_SECONDS = 300;
+
+/** Control channel carrying the message ids of answers to stop, to whichever instance streams them. */
+export const ANSWER_STOP_CHANNEL = 'llm:stop_requests';
