@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { EventPublisher } from '@suite/events';
+import { asError } from '@suite/logging';
 import { LlmConversationCompleteEvent, LlmConversationPayload, LlmConversationResult, LlmConversationUpdateEvent, TaskJobData } from '@suite/job-contracts';
 import { RedisConnections } from '@suite/redis';
 import { buildConversationKey, CONVERSATION_TTL_SECONDS } from '@suite/redis-namespaces';
@@ -93,7 +94,8 @@ export class LlmConversationRunner {
     const transient = rpcError === null || TRANSIENT_CODES.has(rpcError.code);
     const final = !transient || progress.attempt >= this.config.TASK_ATTEMPTS;
     const message = rpcError ? `${rpcError.code}: ${rpcError.message}` : 'the conversation failed unexpectedly';
-    this.logger.warn({ event: 'llm_conversation_failed', task_id: job.task_id, attempt: progress.attempt, final, rpc_code: rpcError?.code });
+    // Provider failures arrive as RpcErrors worded by us; anything else is our own (Redis, a bug), safe to log.
+    this.logger.warn({ event: 'llm_conversation_failed', task_id: job.task_id, attempt: progress.attempt, final, rpc_code: rpcError?.code, ...(rpcError ? {} : { err: asError(error).message }) });
     if (final) {
       await this.update(job, 'failed', 0, { error: message, ...(rpcError?.retryAfterMs !== undefined ? { retry_after_ms: rpcError.retryAfterMs } : {}) }).catch(() => undefined);
     }

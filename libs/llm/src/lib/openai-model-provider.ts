@@ -80,6 +80,7 @@ export class OpenAiModelProvider implements ModelProvider {
   async complete(request: CompletionRequest): Promise<Completion> {
     const client = this.requireClient();
     const started = Date.now();
+    if (request.signal?.aborted) throw request.signal.reason;
     const abort = new CallAbort(request.signal);
     abort.arm(this.config.LLM_REQUEST_TIMEOUT_MS, () => new RequestTimeout());
     try {
