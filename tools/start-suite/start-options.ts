@@ -6,6 +6,8 @@ export interface StartOptions {
   redisPort?: number;
   firestorePort?: number;
   chromaPort?: number;
+  /** Port of the development model server (started when OPENAI_API_KEY is unset), from OPENAI_BASE_URL when set. */
+  devModelPort?: number;
   token: string;
   tokenGenerated: boolean;
   /** Exit once everything is up (used by the start command's own test). */
@@ -19,6 +21,17 @@ function portOf(name: string, value: string | undefined): number | undefined {
   const port = Number(value.includes(':') ? value.slice(value.lastIndexOf(':') + 1) : value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${value} is not a valid port`);
   return port;
+}
+
+function urlPortOf(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name}=${value} is not a URL`);
+  }
+  return portOf(name, url.port || (url.protocol === 'https:' ? '443' : '80'));
 }
 
 async function isFree(port: number): Promise<boolean> {
@@ -43,6 +56,7 @@ export async function readStartOptions(environment: NodeJS.ProcessEnv, argv: str
     redisPort: portOf('LISTENERS_REDIS_PORT', environment['LISTENERS_REDIS_PORT']),
     firestorePort: portOf('FIRESTORE_EMULATOR_HOST', environment['FIRESTORE_EMULATOR_HOST']),
     chromaPort: portOf('CHROMA_PORT', environment['CHROMA_PORT']),
+    devModelPort: environment['OPENAI_API_KEY'] ? undefined : urlPortOf('OPENAI_BASE_URL', environment['OPENAI_BASE_URL']),
     token,
     tokenGenerated: !environment['LISTENERS_SERVICE_TOKEN'],
     exitWhenReady: argv.includes('--exit-when-ready'),

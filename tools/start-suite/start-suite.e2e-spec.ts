@@ -12,7 +12,7 @@ const LOG_DIR = join(REPO_ROOT, '.local', 'logs');
 async function startEnvironment(token: string): Promise<{ port: number; environment: NodeJS.ProcessEnv }> {
   const port = await findFreePort();
   const environment: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LISTENERS_SERVICE_TOKEN: token };
-  for (const name of ['LISTENERS_REDIS_PORT', 'LISTENERS_REDIS_CLUSTER', 'FIRESTORE_EMULATOR_HOST', 'CHROMA_PORT', 'SUITE_TEST_STACK', 'SUITE_TEST_LANE']) delete environment[name];
+  for (const name of ['LISTENERS_REDIS_PORT', 'LISTENERS_REDIS_CLUSTER', 'FIRESTORE_EMULATOR_HOST', 'CHROMA_PORT', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'SUITE_TEST_STACK', 'SUITE_TEST_LANE']) delete environment[name];
   return { port, environment };
 }
 
@@ -38,6 +38,7 @@ singleNodeOnly.describe('the start command (npm start)', () => {
     expect(stdout).toContain('service token  start-test-token-1234567890');
     expect(stdout).toMatch(/healthz\s+\{"status":"ok".*"redis":"ok"/);
     expect(stdout).toContain('apps live      cron-scheduler, rpc-gateway, task-worker, workflow-listener');
+    expect(stdout).toMatch(/llm\s+http:\/\/127\.0\.0\.1:\d+\/v1\s+DEVELOPMENT MODEL/);
     expect(stdout).toContain('[suite] stopped');
   }, 180_000);
 

@@ -24,10 +24,15 @@ async function main(): Promise<void> {
   const logDir = join(REPO_ROOT, '.local', 'logs');
   mkdirSync(logDir, { recursive: true });
 
-  log('starting Redis, the Firestore emulator and Chroma…');
+  log(`starting Redis, the Firestore emulator and Chroma${process.env['OPENAI_API_KEY'] ? '' : ', and the development model server (OPENAI_API_KEY is unset)'}…`);
   // The servers run in process groups of their own: a Ctrl-C in the terminal reaches this process
   // and the apps only. The apps drain with their servers still up; the servers are stopped after.
   const stack: LocalStack = await startLocalStack({ ...options, ownProcessGroup: true });
+  if (stack.devModel) {
+    const modelLog = createWriteStream(join(logDir, 'dev-model-server.log'), { flags: 'a' });
+    modelLog.write(`${stack.devModel.process.output().trim()}\n`); // its "listening" line, written before this point
+    stack.devModel.process.child.stdout?.pipe(modelLog);
+  }
   const apps: ManagedProcess[] = [];
   const logsWritten: Array<Promise<void>> = [];
   let stopping = false;
@@ -100,6 +105,11 @@ async function main(): Promise<void> {
   log(`redis          ${stack.redis.host}:${stack.redis.port}`);
   log(`firestore      ${stack.firestore.hostPort} (emulator)`);
   log(`chroma         http://${stack.chroma.host}:${stack.chroma.port}`);
+  log(
+    stack.devModel
+      ? `llm            ${stack.devModel.url}   DEVELOPMENT MODEL (deterministic answers, not a language model; set OPENAI_API_KEY for OpenAI)`
+      : `llm            OpenAI${process.env['OPENAI_BASE_URL'] ? ` at ${process.env['OPENAI_BASE_URL']}` : ''} (OPENAI_API_KEY set)`,
+  );
   log(`logs           ${logDir}/<app>.log`);
   log('press Ctrl-C to stop everything');
   if (options.exitWhenReady) await stopAll(0);

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@suite/config';
 import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
+import { LlmModule } from '@suite/llm';
 import { RedisModule } from '@suite/redis';
 import { TasksModule } from '@suite/tasks';
 import { QueueWorkers } from './processing/queue-workers';
@@ -10,16 +11,17 @@ import { TASK_PROCESSORS, TaskProcessor } from './processing/task-processor';
 import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
 import { DocumentAnalysisProcessor } from './queues/computation/document-analysis.processor';
 import { NoopProcessor } from './queues/default/noop.processor';
+import { LlmConversationProcessor } from './queues/llm/llm-conversation.processor';
 import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
-const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor];
+const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor, LlmConversationProcessor];
 
 @Module({})
 export class TaskWorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: TaskWorkerModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LivenessModule.forApp('task-worker')],
+      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LlmModule, LivenessModule.forApp('task-worker')],
       providers: [
         AnalysisThreadPool,
         ...PROCESSORS,

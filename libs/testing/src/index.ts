@@ -5,6 +5,8 @@ export { startRedisCluster } from './lib/stack/redis-cluster';
 export type { RedisCluster } from './lib/stack/redis-cluster';
 export { startFirestoreEmulator } from './lib/stack/firestore-emulator';
 export { startChromaServer } from './lib/stack/chroma-server';
+export { startDevModelServer, DEV_MODEL_API_KEY } from './lib/stack/dev-model-server';
+export type { DevModelServer } from './lib/stack/dev-model-server';
 export { startLocalStack } from './lib/stack/local-stack';
 export type { LocalStack } from './lib/stack/local-stack';
 export { startProcess } from './lib/stack/managed-process';

@@ -25,7 +25,7 @@ describe('GET /debug and GET /metrics', () => {
       redis: { status: 'ok', mode: onRedisCluster() ? 'cluster' : 'single' },
       firestore: { status: 'ok' },
       chroma: { status: 'ok' },
-      llm: { provider: 'development-server' },
+      llm: { status: 'ok', provider: 'development-server', development_model: true, base_url: process.env['OPENAI_BASE_URL'] },
       workflow_listeners: { enabled: true, active_count: 0 },
       rpc: { methods: expect.any(Number) },
     });

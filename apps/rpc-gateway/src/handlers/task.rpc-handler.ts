@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DocumentAnalysisPayload, taskIdFor } from '@suite/job-contracts';
+import { ConversationStart, LlmConversations } from '@suite/llm';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { TaskService, TaskStatus } from '@suite/tasks';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { TaskParams } from './common-params';
 import { ID_LENGTH } from './param-limits';
+import { START_CONVERSATION_PARAMS, StartConversationParams } from './llm-conversation.rpc-handler';
 
 export class StartDocumentAnalysisParams {
   @IsString() @Length(...ID_LENGTH) user_id!: string;
@@ -26,7 +28,10 @@ const DEFAULT_COMPANY = (userId: string) => `user_${userId}`;
 @RpcNamespace('TASK', { enabledBy: 'UNIFIED_REGISTRY_ENABLED', description: 'Background tasks' })
 @Injectable()
 export class TaskRpcHandler {
-  constructor(private readonly tasks: TaskService) {}
+  constructor(
+    private readonly tasks: TaskService,
+    private readonly conversations: LlmConversations,
+  ) {}
 
   @RpcMethod('start_document_analysis', { params: ['user_id', 'document_data', 'job_id', 'company_id', 'max_duration'], dto: StartDocumentAnalysisParams })
   async startDocumentAnalysis(params: StartDocumentAnalysisParams) {
@@ -40,6 +45,12 @@ export class TaskRpcHandler {
     });
     if (!outcome.started) throw new RpcError('QUOTA_EXCEEDED', `${outcome.quota} (${outcome.limit}) reached`, outcome.retry_after_ms);
     return { success: true, task_id: outcome.task_id, celery_task_id: outcome.job_id, status: outcome.status };
+  }
+
+  /** Seed 000's LLMService.start_conversation as a task: `{success, conversation_id, task_id, status}`. */
+  @RpcMethod('start_llm_conversation', { params: START_CONVERSATION_PARAMS, dto: StartConversationParams })
+  startLlmConversation(params: StartConversationParams): Promise<ConversationStart> {
+    return this.conversations.start({ userId: params.user_id, companyId: params.company_id, prompt: params.prompt, model: params.model, temperature: params.temperature });
   }
 
   @RpcMethod('get_task_status', { params: ['task_id'], dto: TaskParams })

@@ -174,6 +174,35 @@ export class AppConfig {
 
   @EnvInteger() @IsInt() @Min(1000)
   LIVENESS_INTERVAL_MS = 5000;
+
+  // --- LLM calls (libs/llm); OPENAI_API_KEY and OPENAI_BASE_URL are above ---
+  /** The model used when a call names none; it must be one of LLM_ALLOWED_MODELS. */
+  @IsString() @MinLength(1)
+  LLM_MODEL = 'gpt-4o-mini';
+
+  /** Models a caller may ask for; any other is INVALID_ARGS. */
+  @EnvList() @ArrayNotEmpty() @IsString({ each: true })
+  LLM_ALLOWED_MODELS: string[] = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4'];
+
+  /** How long one model call may take to answer (a streamed answer: until its first byte). */
+  @EnvInteger() @IsInt() @Min(100)
+  LLM_REQUEST_TIMEOUT_MS = 60_000;
+
+  /** A streamed answer that sends nothing for this long ends as a TIMEOUT error. */
+  @EnvInteger() @IsInt() @Min(100)
+  LLM_STREAM_IDLE_TIMEOUT_MS = 20_000;
+
+  /** Longest prompt (characters) a caller may send; longer is INVALID_ARGS. */
+  @EnvInteger() @IsInt() @Min(1)
+  LLM_MAX_PROMPT_CHARS = 32_000;
+
+  /** max_tokens of each model call. */
+  @EnvInteger() @IsInt() @Min(1)
+  LLM_MAX_OUTPUT_TOKENS = 2000;
+
+  /** retry_after_ms advised when the provider is down (5xx, connection refused). */
+  @EnvInteger() @IsInt() @Min(0)
+  LLM_UNAVAILABLE_RETRY_MS = 5000;
 }
 
 /** Names of the variables that a given app cannot run without. */

@@ -136,3 +136,21 @@ export const buildQuotaStorageKey = (companyId: string): string => `quota:{${par
 
 /** Job duration histogram of a queue, shared by every worker instance (fields: bucket le, sum, count). */
 export const buildJobDurationKey = (queue: string): string => `metrics:job_duration:${part('queue', queue)}`;
+
+// --- LLM conversations (seed 000's LLMService) ---
+
+/** Seed 000's stored conversation: a hash `{data: JSON, created_at}` kept 24 h (CONVERSATION_TTL_SECONDS). */
+export const buildConversationKey = (companyId: string, userId: string, conversationId: string): string =>
+  `conversation:${part('companyId', companyId)}:${part('userId', userId)}:${part('conversationId', conversationId)}`;
+
+export const CONVERSATION_TTL_SECONDS = 86_400;
+
+// --- streamed chat answers (libs/llm) ---
+
+/** A stop asked for a streaming answer; kept a while, so a stop that arrives before the stream starts still stops it. */
+export const buildAnswerStopKey = (messageId: string): string => `llm:stop:${part('messageId', messageId)}`;
+
+export const ANSWER_STOP_TTL_SECONDS = 300;
+
+/** Control channel carrying the message ids of answers to stop, to whichever instance streams them. */
+export const ANSWER_STOP_CHANNEL = 'llm:stop_requests';

@@ -1,4 +1,5 @@
 import { startChromaServer, ChromaServer } from './chroma-server';
+import { DevModelServer, startDevModelServer } from './dev-model-server';
 import { FirestoreEmulator, startFirestoreEmulator } from './firestore-emulator';
 import { findFreePort } from './free-port';
 import { RedisCluster, startRedisCluster } from './redis-cluster';
@@ -14,6 +15,8 @@ export interface LocalStackPorts {
    * after them with `stop()`.
    */
   ownProcessGroup?: boolean;
+  /** Port of the development model server (when OPENAI_API_KEY is unset). */
+  devModelPort?: number;
 }
 
 export interface LocalStack {
@@ -22,6 +25,8 @@ export interface LocalStack {
   readonly chroma: ChromaServer;
   /** A 3-node Redis Cluster beside the single node, for the cluster test lane (when asked for). */
   readonly redisCluster?: RedisCluster;
+  /** The development model server, started when OPENAI_API_KEY is unset. */
+  readonly devModel?: DevModelServer;
   /** The environment that points an app (or a test) at this stack. */
   readonly environment: Record<string, string>;
   stop(): Promise<void>;
@@ -34,16 +39,18 @@ export interface LocalStackOptions {
 
 /** Starts Redis, the Firestore emulator and Chroma together, each on the given port or a free one. */
 export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProjectId = 'demo-suite', options: LocalStackOptions = {}): Promise<LocalStack> {
-  const [redisPort, firestorePort, chromaPort] = await Promise.all([
+  const [redisPort, firestorePort, chromaPort, devModelPort] = await Promise.all([
     ports.redisPort ?? findFreePort(),
     ports.firestorePort ?? findFreePort(),
     ports.chromaPort ?? findFreePort(),
+    ports.devModelPort ?? findFreePort(),
   ]);
   const started = await Promise.allSettled([
     startRedisServer(redisPort, [], { ownProcessGroup: ports.ownProcessGroup }),
     startFirestoreEmulator(firestorePort, { ownProcessGroup: ports.ownProcessGroup }),
     startChromaServer(chromaPort, undefined, { ownProcessGroup: ports.ownProcessGroup }),
     options.redisCluster ? startRedisCluster() : Promise.resolve(undefined),
+    process.env['OPENAI_API_KEY'] ? Promise.resolve(undefined) : startDevModelServer(devModelPort),
   ]);
   const failures = started.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {
@@ -52,17 +59,19 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     );
     throw new Error(failures.map((failure) => String(failure.reason instanceof Error ? failure.reason.message : failure.reason)).join('\n'));
   }
-  const [redis, firestore, chroma, redisCluster] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+  const [redis, firestore, chroma, redisCluster, devModel] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
     RedisServer,
     FirestoreEmulator,
     ChromaServer,
     RedisCluster | undefined,
+    DevModelServer | undefined,
   ];
   return {
     redis,
     firestore,
     chroma,
     redisCluster,
+    devModel,
     environment: {
       LISTENERS_REDIS_HOST: redis.host,
       LISTENERS_REDIS_PORT: String(redis.port),
@@ -72,9 +81,10 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
       CHROMA_HOST: chroma.host,
       CHROMA_PORT: String(chroma.port),
       ...(redisCluster ? { SUITE_TEST_CLUSTER_REDIS_HOST: redisCluster.host, SUITE_TEST_CLUSTER_REDIS_PORT: String(redisCluster.port) } : {}),
+      ...(devModel ? { OPENAI_BASE_URL: devModel.url } : {}),
     },
     stop: async () => {
-      await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), redisCluster?.stop()]);
+      await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), redisCluster?.stop(), devModel?.stop()]);
     },
   };
 }

@@ -1,0 +1,45 @@
+/** `llm_conversation` jobs (seed 000's `process_llm_conversation`): one model call, task id `llm_<conversation_id>`. */
+export interface LlmConversationPayload {
+  conversation_id: string;
+  prompt: string;
+  model: string;
+  temperature: number;
+}
+
+/** What a finished conversation task returns (its task record's `result`). */
+export interface LlmConversationResult {
+  conversation_id: string;
+  response: string;
+  tokens_used: number;
+  model: string;
+}
+
+/** The payload of `llm.conversation_update` (seed 000's `_publish_llm_progress`). */
+export interface LlmConversationUpdateEvent {
+  conversation_id: string;
+  status: 'started' | 'calling_llm' | 'processing_response' | 'completed' | 'failed';
+  progress: number;
+  data: Record<string, unknown>;
+}
+
+/** The payload of `llm.conversation_complete` (SPEC §5). */
+export interface LlmConversationCompleteEvent {
+  conversation_id: string;
+  response: string;
+  tokens_used: number;
+}
+
+/** The payload of `chat.message` while an answer streams, then once when it is whole (SPEC §5). */
+export type ChatMessageEvent =
+  | { message_id: string; role: 'assistant'; delta: string; index: number; is_final: false }
+  | {
+      message_id: string;
+      role: 'assistant';
+      content: string;
+      is_final: true;
+      tokens_used: number;
+      /** `stop`, `length`, `stopped` (stopped by the user) or `error`. */
+      finish_reason?: string;
+      /** Why the answer ended early, when finish_reason is `error`. */
+      error?: { code: string; message: string; retry_after_ms?: number };
+    };

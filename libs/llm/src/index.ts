@@ -1,0 +1,17 @@
+export { LlmModule } from './lib/llm.module';
+export { LlmService } from './lib/llm.service';
+export { LlmRequestQuota } from './lib/llm-request-quota';
+export { LlmConversations, conversationTaskId, DEFAULT_TEMPERATURE } from './lib/llm-conversations';
+export type { StartConversationRequest, ConversationStart, ConversationStatus, StoredConversation } from './lib/llm-conversations';
+export { LlmConversationRunner } from './lib/llm-conversation-runner';
+export type { ConversationProgress } from './lib/llm-conversation-runner';
+export { ChatAnswerStreamer } from './lib/chat-answer-streamer';
+export { AnswerStops } from './lib/answer-stops';
+export type { StopWatch } from './lib/answer-stops';
+export type { ChatAnswerRequest, ChatAnswer } from './lib/chat-answer-streamer';
+export { OpenAiModelProvider } from './lib/openai-model-provider';
+export { MODEL_PROVIDER } from './lib/model-provider';
+export type { ModelProvider, ChatTurn, Completion, CompletionRequest, DeltaListener, ProviderDescription } from './lib/model-provider';
+export { resolveLlmEndpoint, DEVELOPMENT_MODEL_KEY } from './lib/llm-endpoint';
+export { toRpcError, retryAfterMs } from './lib/provider-errors';
+export { checkCallerChoices, chooseModel, TEMPERATURE_RANGE } from './lib/llm-request-rules';
