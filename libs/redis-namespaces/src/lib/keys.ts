@@ -136,3 +136,30 @@ export const buildQuotaStorageKey = (companyId: string): string => `quota:{${par
 
 /** Job duration histogram of a queue, shared by every worker instance (fields: bucket le, sum, count). */
 export const buildJobDurationKey = (queue: string): string => `metrics:job_duration:${part('queue', queue)}`;
+
+// --- distributed locks with fencing (libs/distributed-lock) ---
+
+/**
+ * The suite's own locks: seed 003's `lock:{type}:{resource}` with the resource as a hash tag, so
+ * the lock and its fencing counter share one slot and one script can set both on Redis Cluster
+ * (`lock:cron:{sched_1}` and `lock:cron:{sched_1}:fence`).
+ */
+export const buildFencedLockKey = (lockType: string, resourceId: string): string =>
+  `${NS.LOCK}:${part('lockType', lockType)}:{${part('resourceId', resourceId)}}`;
+
+/** The fencing counter beside a fenced lock: incremented on every acquisition, never reset while the resource exists. */
+export const buildLockFenceKey = (lockType: string, resourceId: string): string => `${buildFencedLockKey(lockType, resourceId)}:fence`;
+
+// --- user cron schedules (libs/cron-schedules): every key shares the hash tag {cron} ---
+
+/** One schedule, a hash of per-field values (definition, state, run stats). */
+export const buildCronScheduleKey = (scheduleId: string): string => `${NS.CRON}:{cron}:task:${part('scheduleId', scheduleId)}`;
+
+/** Sorted set: schedule id → its next run (epoch ms). Paused schedules are not in it. */
+export const CRON_DUE_KEY = `${NS.CRON}:{cron}:due`;
+
+/** Sorted set: claimed runs (`<schedule id>|<tick ms>|<kind>`) → lease expiry (epoch ms); an expired lease is claimed again. */
+export const CRON_INFLIGHT_KEY = `${NS.CRON}:{cron}:inflight`;
+
+/** Set of a user's schedule ids (list_tasks without a scan). */
+export const buildCronUserSchedulesKey = (userId: string): string => `${NS.CRON}:{cron}:user:${part('userId', userId)}`;
