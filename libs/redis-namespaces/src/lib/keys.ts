@@ -150,16 +150,23 @@ export const buildFencedLockKey = (lockType: string, resourceId: string): string
 /** The fencing counter beside a fenced lock: incremented on every acquisition, never reset while the resource exists. */
 export const buildLockFenceKey = (lockType: string, resourceId: string): string => `${buildFencedLockKey(lockType, resourceId)}:fence`;
 
-// --- user cron schedules (libs/cron-schedules): every key shares the hash tag {cron} ---
+// --- user cron schedules (libs/cron-schedules) ---
+// Every key of one keyspace (CRON_KEYSPACE, default `cron`) shares the hash tag `{<keyspace>}`, so
+// the claim script runs on Redis Cluster; a separate keyspace is a separate set of schedules.
 
-/** One schedule, a hash of per-field values (definition, state, run stats). */
-export const buildCronScheduleKey = (scheduleId: string): string => `${NS.CRON}:{cron}:task:${part('scheduleId', scheduleId)}`;
+/** One schedule, a hash of per-field values (definition, state, run stats): `cron:{cron}:task:<id>`. */
+export const buildCronScheduleKey = (keyspace: string, scheduleId: string): string =>
+  `${NS.CRON}:{${part('keyspace', keyspace)}}:task:${part('scheduleId', scheduleId)}`;
 
 /** Sorted set: schedule id → its next run (epoch ms). Paused schedules are not in it. */
-export const CRON_DUE_KEY = `${NS.CRON}:{cron}:due`;
+export const buildCronDueKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:due`;
 
 /** Sorted set: claimed runs (`<schedule id>|<tick ms>|<kind>`) → lease expiry (epoch ms); an expired lease is claimed again. */
-export const CRON_INFLIGHT_KEY = `${NS.CRON}:{cron}:inflight`;
+export const buildCronInflightKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:inflight`;
+
+/** Hash: schedule id → what planning its next run needs (version, catch-up, timezone, expression), read a batch at a time. */
+export const buildCronPlansKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:plans`;
 
 /** Set of a user's schedule ids (list_tasks without a scan). */
-export const buildCronUserSchedulesKey = (userId: string): string => `${NS.CRON}:{cron}:user:${part('userId', userId)}`;
+export const buildCronUserSchedulesKey = (keyspace: string, userId: string): string =>
+  `${NS.CRON}:{${part('keyspace', keyspace)}}:user:${part('userId', userId)}`;
