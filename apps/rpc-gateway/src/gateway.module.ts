@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@suite/config';
+import { CronSchedulesModule } from '@suite/cron-schedules';
 import { EventPublisher, EventsModule } from '@suite/events';
 import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
@@ -10,6 +11,7 @@ import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
 import { EventsWebSocket } from './events-ws/events-websocket';
+import { CronRpcHandler } from './handlers/cron.rpc-handler';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
 import { TaskRpcHandler } from './handlers/task.rpc-handler';
@@ -27,7 +29,7 @@ import { QueueMetrics } from './queues/queue-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler];
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler, CronRpcHandler];
 
 @Module({})
 export class GatewayModule {
@@ -49,6 +51,7 @@ export class GatewayModule {
         EventsModule,
         RegistryModule,
         TasksModule,
+        CronSchedulesModule,
         LivenessModule.forApp('rpc-gateway'),
         RpcServerModule,
       ],
