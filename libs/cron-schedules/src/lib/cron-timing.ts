@@ -14,7 +14,7 @@ export class InvalidScheduleError extends Error {
 const HOUR_MS = 3_600_000;
 /** How many candidate ticks a lookup may discard (DST repeats, shifted ticks) before it gives up. */
 const MAX_CANDIDATES = 500;
-const MAX_CACHED = 2000;
+const MAX_CACHED = 5000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const expressions = new Map<string, CronExpression>();
