@@ -63,6 +63,7 @@ describe('user schedules: three scheduler processes, kill -9, pause, run_now', (
   });
 
   afterAll(async () => {
+    for (const entry of schedulers) entry.process.child.kill('SIGCONT');
     await Promise.all(schedulers.map((entry) => entry.process.stop()));
     await client.close();
     redis.disconnect();
@@ -96,13 +97,24 @@ describe('user schedules: three scheduler processes, kill -9, pause, run_now', (
     startScheduler();
     startScheduler();
     await waitFor(async () => ((await store.get(watched))?.run_count ?? 0) >= 5, 'the first runs', 60_000, 200);
-    expect(schedulers.filter((entry) => entry.runs > 0).length).toBeGreaterThanOrEqual(2); // the runs spread
+    await waitFor(() => schedulers.every((entry) => entry.runs > 0), 'every instance to run some (the runs spread)', 60_000, 200);
 
-    // Just after a tick, kill -9 the instance that ran something last (it is in the middle of that tick's burst).
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 15));
-    const victim = [...schedulers].sort((a, b) => b.lastRunAt - a.lastRunAt)[0];
-    const heldBefore = await redis.zrange(`cron:{${keyspace}}:inflight`, 0, -1);
-    await victim.process.kill();
+    // Freeze the two others (SIGSTOP) so the victim alone claims, catch it holding claimed runs
+    // (in the in-flight set: claimed, not yet recorded), and kill -9 it right then.
+    const [victim, ...others] = schedulers;
+    for (const other of others) other.process.child.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    const inflightKey = `cron:{${keyspace}}:inflight`;
+    let heldBefore: string[] = [];
+    await waitFor(async () => {
+      // A tick after the freeze can only have been claimed by the victim.
+      heldBefore = (await redis.zrange(inflightKey, 0, -1)).filter((member) => Number(member.split('|')[1]) > stoppedAt);
+      if (heldBefore.length === 0) return false;
+      await victim.process.kill();
+      return true;
+    }, 'the victim to hold a claimed run', 30_000, 2);
+    for (const other of others) other.process.child.kill('SIGCONT');
+    expect(heldBefore.length).toBeGreaterThan(0);
     const killedAt = Date.now();
 
     // Later ticks still run (on the two others), the dead one's claimed runs included, after their lease.
