@@ -106,7 +106,7 @@ describe('cron schedules on real Redis, two scheduler instances', () => {
     expect(JSON.parse(hash['payload'])).toEqual(definition().payload);
     expect(Number(await redis.command.zscore(`cron:{${keyspace}}:due`, created.task_id))).toBe(at(created.next_run_at));
 
-    await store.create(user, uniqueId('other'), definition(), now);
+    await store.create(user, uniqueId('other'), definition({ cron_expression: '0 9 * * 1-5' }), now); // not due during the tests below
     expect((await store.list(user)).map((view) => view.company_id).sort()).toHaveLength(2);
     expect((await store.list(user, company)).map((view) => view.task_id)).toEqual([created.task_id]);
 
@@ -122,7 +122,7 @@ describe('cron schedules on real Redis, two scheduler instances', () => {
     const claimedBefore = dispatchers.map((dispatcher) => dispatcher.counters.get('claimed') ?? 0);
     for (const tick of ticks) await stepBoth(tick + 300);
     const claimed = dispatchers.map((dispatcher, index) => (dispatcher.counters.get('claimed') ?? 0) - claimedBefore[index]);
-    expect(claimed[0] + claimed[1]).toBe(25); // each tick claimed by one instance only, not run twice and deduplicated
+    expect(claimed[0] + claimed[1]).toBe(25); // each tick claimed by one instance only (the only schedule due), not run twice and deduplicated
 
     const view = await store.get(scheduleId);
     expect(view?.run_count).toBe(25);
