@@ -3,13 +3,14 @@
  * A new bench is a file exporting a `Bench`, added to BENCHES. Benches report numbers; the exit
  * code is non-zero only when a target answered with errors, never because it was slow.
  */
+import { cronBench } from './cron/cron.bench';
 import type { Bench } from './lib/bench';
 import { llmBench } from './llm/llm.bench';
 import { say } from './lib/report';
 import { rpcGatewayBench } from './rpc-gateway/rpc-gateway.bench';
 import { tasksBench } from './tasks/tasks.bench';
 
-const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmBench];
+const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmBench, cronBench];
 
 function find(name: string): Bench | undefined {
   return BENCHES.find((bench) => bench.name === name || bench.aliases?.includes(name));

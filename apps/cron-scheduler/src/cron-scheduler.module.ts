@@ -1,17 +1,29 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, ConfigModule } from '@suite/config';
+import { CronSchedulesModule } from '@suite/cron-schedules';
+import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
 import { QueuesModule } from '@suite/queues';
 import { RedisModule } from '@suite/redis';
 import { MaintenanceTicker } from './maintenance/maintenance-ticker';
+import { CronClaimTicker } from './schedules/cron-claim-ticker';
 
 @Module({})
 export class CronSchedulerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CronSchedulerModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, QueuesModule, LivenessModule.forApp('cron-scheduler')],
-      providers: [MaintenanceTicker],
+      imports: [
+        ConfigModule.forRoot(config),
+        ScheduleModule.forRoot(),
+        RedisModule,
+        FirebaseModule,
+        QueuesModule,
+        CronSchedulesModule,
+        LivenessModule.forApp('cron-scheduler'),
+      ],
+      providers: [MaintenanceTicker, CronClaimTicker],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@suite/config';
+import { CronSchedulesModule } from '@suite/cron-schedules';
 import { EventPublisher, EventsModule } from '@suite/events';
 import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
@@ -11,6 +12,7 @@ import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
 import { EventsWebSocket } from './events-ws/events-websocket';
+import { CronRpcHandler } from './handlers/cron.rpc-handler';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { LlmConversationRpcHandler } from './handlers/llm-conversation.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
@@ -29,7 +31,15 @@ import { QueueMetrics } from './queues/queue-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler, LlmConversationRpcHandler];
+const RPC_HANDLERS: Type[] = [
+  SystemRpcHandler,
+  EventsRpcHandler,
+  RegistryRpcHandler,
+  UnifiedRegistryRpcHandler,
+  TaskRpcHandler,
+  LlmConversationRpcHandler,
+  CronRpcHandler,
+];
 
 @Module({})
 export class GatewayModule {
@@ -52,6 +62,7 @@ export class GatewayModule {
         RegistryModule,
         TasksModule,
         LlmModule,
+        CronSchedulesModule,
         LivenessModule.forApp('rpc-gateway'),
         RpcServerModule,
       ],

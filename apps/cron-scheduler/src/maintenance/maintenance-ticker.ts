@@ -1,29 +1,29 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@suite/config';
 import { MAINTENANCE_JOBS, maintenanceJobId } from '@suite/job-contracts';
 import { TaskQueues } from '@suite/queues';
 
+const INTERVAL_NAME = 'maintenance';
+
 /**
- * Queues registry maintenance on the `maintenance` queue every MAINTENANCE_INTERVAL_MS. The job id
- * is the tick's window, so two scheduler instances queue one job per tick; a task worker runs it.
+ * Queues registry maintenance on the `maintenance` queue every MAINTENANCE_INTERVAL_MS (an
+ * interval of @nestjs/schedule, cleared by it on shutdown). The job id is the tick's window, so
+ * two scheduler instances queue one job per tick; a task worker runs it.
  */
 @Injectable()
-export class MaintenanceTicker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MaintenanceTicker implements OnApplicationBootstrap {
   private readonly logger = new Logger('MaintenanceTicker');
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
     private readonly queues: TaskQueues,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.MAINTENANCE_INTERVAL_MS);
+    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => void this.tick(), this.config.MAINTENANCE_INTERVAL_MS));
     void this.tick();
-  }
-
-  beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
   }
 
   async tick(now = Date.now()): Promise<void> {

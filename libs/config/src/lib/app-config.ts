@@ -203,6 +203,34 @@ export class AppConfig {
   /** retry_after_ms advised when the provider is down (5xx, connection refused). */
   @EnvInteger() @IsInt() @Min(0)
   LLM_UNAVAILABLE_RETRY_MS = 5000;
+  // --- User cron schedules (CRON.*, apps/cron-scheduler) ---
+  /** The schedules' Redis keyspace (their hash tag): instances with the same one share the same schedules. */
+  @Matches(/^[\w-]{1,40}$/, { message: 'CRON_KEYSPACE may hold 1-40 letters, digits, _ and -' })
+  CRON_KEYSPACE = 'cron';
+
+  /** How often each scheduler instance looks for due schedules (one sorted-set read, whatever their number). */
+  @EnvInteger() @IsInt() @Min(20) @Max(60_000)
+  CRON_CLAIM_INTERVAL_MS = 250;
+
+  /** Due schedules claimed per claim step (one Lua call each); a full batch claims again at once. */
+  @EnvInteger() @IsInt() @Min(1) @Max(5000)
+  CRON_CLAIM_BATCH = 200;
+
+  /** Runs one scheduler instance starts at once; it claims no more than it can start. */
+  @EnvInteger() @IsInt() @Min(1) @Max(1000)
+  CRON_RUN_CONCURRENCY = 64;
+
+  /** A claimed run not finished within this long (its scheduler died) is claimed by another; also the per-schedule lock's TTL. */
+  @EnvInteger() @IsInt() @Min(500)
+  CRON_RUN_LEASE_MS = 30_000;
+
+  /** A run older than this when a scheduler first sees it was missed (no scheduler ran): its schedule's catch_up decides. */
+  @EnvInteger() @IsInt() @Min(0)
+  CRON_MISSED_GRACE_MS = 60_000;
+
+  /** Schedules one user may hold. */
+  @EnvInteger() @IsInt() @Min(1) @Max(100_000)
+  CRON_MAX_TASKS_PER_USER = 100;
 }
 
 /** Names of the variables that a given app cannot run without. */

@@ -154,3 +154,36 @@ export const ANSWER_STOP_TTL_SECONDS = 300;
 
 /** Control channel carrying the message ids of answers to stop, to whichever instance streams them. */
 export const ANSWER_STOP_CHANNEL = 'llm:stop_requests';
+// --- distributed locks with fencing (libs/distributed-lock) ---
+
+/**
+ * The suite's own locks: seed 003's `lock:{type}:{resource}` with the resource as a hash tag, so
+ * the lock and its fencing counter share one slot and one script can set both on Redis Cluster
+ * (`lock:cron:{sched_1}` and `lock:cron:{sched_1}:fence`).
+ */
+export const buildFencedLockKey = (lockType: string, resourceId: string): string =>
+  `${NS.LOCK}:${part('lockType', lockType)}:{${part('resourceId', resourceId)}}`;
+
+/** The fencing counter beside a fenced lock: incremented on every acquisition, never reset while the resource exists. */
+export const buildLockFenceKey = (lockType: string, resourceId: string): string => `${buildFencedLockKey(lockType, resourceId)}:fence`;
+
+// --- user cron schedules (libs/cron-schedules) ---
+// Every key of one keyspace (CRON_KEYSPACE, default `cron`) shares the hash tag `{<keyspace>}`, so
+// the claim script runs on Redis Cluster; a separate keyspace is a separate set of schedules.
+
+/** One schedule, a hash of per-field values (definition, state, run stats): `cron:{cron}:task:<id>`. */
+export const buildCronScheduleKey = (keyspace: string, scheduleId: string): string =>
+  `${NS.CRON}:{${part('keyspace', keyspace)}}:task:${part('scheduleId', scheduleId)}`;
+
+/** Sorted set: schedule id → its next run (epoch ms). Paused schedules are not in it. */
+export const buildCronDueKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:due`;
+
+/** Sorted set: claimed runs (`<schedule id>|<tick ms>|<kind>`) → lease expiry (epoch ms); an expired lease is claimed again. */
+export const buildCronInflightKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:inflight`;
+
+/** Hash: schedule id → what planning its next run needs (version, catch-up, timezone, expression), read a batch at a time. */
+export const buildCronPlansKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:plans`;
+
+/** Set of a user's schedule ids (list_tasks without a scan). */
+export const buildCronUserSchedulesKey = (keyspace: string, userId: string): string =>
+  `${NS.CRON}:{${part('keyspace', keyspace)}}:user:${part('userId', userId)}`;

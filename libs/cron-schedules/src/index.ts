@@ -1,0 +1,13 @@
+export { CronSchedulesModule } from './lib/cron-schedules.module';
+export { CronScheduleStore, ScheduleLimitError, ScheduleNotFoundError, CRON_LOCK_TYPE } from './lib/cron-schedule-store';
+export type { ScheduleChanges } from './lib/cron-schedule-store';
+export { CronKeys } from './lib/cron-keys';
+export { CronRunClaims } from './lib/cron-run-claims';
+export type { ClaimStats } from './lib/cron-run-claims';
+export { CronRunner } from './lib/cron-runner';
+export type { RunResult } from './lib/cron-runner';
+export { CronDispatcher } from './lib/cron-dispatcher';
+export type { DispatchCounter } from './lib/cron-dispatcher';
+export { SCHEDULABLE_TASK_TYPES, schedulableType } from './lib/schedulable-task-types';
+export * from './lib/schedule-records';
+export * from './lib/cron-timing';
