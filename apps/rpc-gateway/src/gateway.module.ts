@@ -9,7 +9,9 @@ import { RedisModule } from '@suite/redis';
 import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
+import { VectorModule } from '@suite/vector';
 import { EventsWebSocket } from './events-ws/events-websocket';
+import { ChromaVectorRpcHandler } from './handlers/chroma-vector.rpc-handler';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
 import { TaskRpcHandler } from './handlers/task.rpc-handler';
@@ -27,7 +29,7 @@ import { QueueMetrics } from './queues/queue-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler];
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler, ChromaVectorRpcHandler];
 
 @Module({})
 export class GatewayModule {
@@ -49,6 +51,7 @@ export class GatewayModule {
         EventsModule,
         RegistryModule,
         TasksModule,
+        VectorModule,
         LivenessModule.forApp('rpc-gateway'),
         RpcServerModule,
       ],

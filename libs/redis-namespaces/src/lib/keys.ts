@@ -136,3 +136,9 @@ export const buildQuotaStorageKey = (companyId: string): string => `quota:{${par
 
 /** Job duration histogram of a queue, shared by every worker instance (fields: bucket le, sum, count). */
 export const buildJobDurationKey = (queue: string): string => `metrics:job_duration:${part('queue', queue)}`;
+
+// --- vector storage ledger (CHROMA_VECTOR; hash tag: the company, like buildQuotaStorageKey) ---
+
+/** Bytes charged per record id of one collection (hash id → bytes): each record is charged and refunded exactly once. */
+export const buildVectorStorageLedgerKey = (companyId: string, collectionName: string): string =>
+  `quota:{${part('companyId', companyId)}}:storage_ledger:${part('collectionName', collectionName)}`;
