@@ -4,22 +4,24 @@ import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
 import { RedisModule } from '@suite/redis';
 import { TasksModule } from '@suite/tasks';
+import { VectorModule } from '@suite/vector';
 import { QueueWorkers } from './processing/queue-workers';
 import { TaskJobRunner } from './processing/task-job-runner';
 import { TASK_PROCESSORS, TaskProcessor } from './processing/task-processor';
 import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
 import { DocumentAnalysisProcessor } from './queues/computation/document-analysis.processor';
+import { VectorComputationProcessor } from './queues/computation/vector-computation.processor';
 import { NoopProcessor } from './queues/default/noop.processor';
 import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
-const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor];
+const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor, VectorComputationProcessor];
 
 @Module({})
 export class TaskWorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: TaskWorkerModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LivenessModule.forApp('task-worker')],
+      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, VectorModule, LivenessModule.forApp('task-worker')],
       providers: [
         AnalysisThreadPool,
         ...PROCESSORS,

@@ -1,1 +1,2 @@
 export * from './lib/task-jobs';
+export * from './lib/vector-jobs';

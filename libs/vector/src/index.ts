@@ -1,5 +1,5 @@
 export { VectorModule } from './lib/vector.module';
-export { VectorStore, EMBEDDING_PROVIDER, MAX_N_RESULTS } from './lib/vector-store';
+export { VectorStore, EMBEDDING_PROVIDER, MAX_N_RESULTS, validateAdd } from './lib/vector-store';
 export type { AddRequest, AddResult, BatchReport, CollectionAnalysis, CollectionSummary, DeleteRequest, QueryAnswer, QueryRequest } from './lib/vector-store';
 export { ChromaConnection } from './lib/chroma-connection';
 export type { ChromaStatus } from './lib/chroma-connection';

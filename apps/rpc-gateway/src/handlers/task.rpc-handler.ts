@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DocumentAnalysisPayload, taskIdFor } from '@suite/job-contracts';
+import { DocumentAnalysisPayload, taskIdFor, vectorComputationJobId, VectorComputationPayload } from '@suite/job-contracts';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { TaskService, TaskStatus } from '@suite/tasks';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { validateAdd, VectorError } from '@suite/vector';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const ID = [1, 256] as const;
 
@@ -11,6 +12,16 @@ export class StartDocumentAnalysisParams {
   @IsObject() document_data!: DocumentAnalysisPayload['document_data'];
   @IsString() @Length(1, 200) @Matches(/^[\w.-]+$/, { message: 'job_id may hold letters, digits, _ . - (BullMQ job ids cannot hold ":")' }) job_id!: string;
   @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(86_400) max_duration?: number;
+}
+
+export class StartVectorComputationParams {
+  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID) company_id!: string;
+  @IsString() @Length(1, 512) collection_name!: string;
+  @IsArray() @ArrayMaxSize(100_000) documents!: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(100_000) metadatas?: VectorComputationPayload['metadatas'];
+  @IsOptional() @IsArray() @ArrayMaxSize(100_000) ids?: string[];
   @IsOptional() @IsInt() @Min(1) @Max(86_400) max_duration?: number;
 }
 
@@ -44,6 +55,30 @@ export class TaskRpcHandler {
     });
     if (!outcome.started) throw new RpcError('QUOTA_EXCEEDED', `${outcome.quota} (${outcome.limit}) reached`, outcome.retry_after_ms);
     return { success: true, task_id: outcome.task_id, celery_task_id: outcome.job_id, status: outcome.status };
+  }
+
+  @RpcMethod('start_vector_computation', {
+    params: ['user_id', 'company_id', 'collection_name', 'documents', 'metadatas', 'ids', 'max_duration'],
+    dto: StartVectorComputationParams,
+  })
+  async startVectorComputation(params: StartVectorComputationParams) {
+    try {
+      validateAdd({ collectionName: params.collection_name, documents: params.documents, metadatas: params.metadatas, ids: params.ids });
+    } catch (error) {
+      if (error instanceof VectorError) throw new RpcError(error.code, error.message);
+      throw error;
+    }
+    const payload: VectorComputationPayload = { collection_name: params.collection_name, documents: params.documents, metadatas: params.metadatas, ids: params.ids };
+    const outcome = await this.tasks.start<VectorComputationPayload>({
+      type: 'vector_computation',
+      taskId: taskIdFor('vector_computation', vectorComputationJobId(params.user_id, params.company_id, payload)),
+      userId: params.user_id,
+      companyId: params.company_id,
+      payload,
+      maxDurationS: params.max_duration,
+    });
+    if (!outcome.started) throw new RpcError('QUOTA_EXCEEDED', `${outcome.quota} (${outcome.limit}) reached`, outcome.retry_after_ms);
+    return { success: true, task_id: outcome.task_id, celery_task_id: outcome.job_id, status: outcome.status, document_count: params.documents.length };
   }
 
   @RpcMethod('get_task_status', { params: ['task_id'], dto: TaskParams })

@@ -4,6 +4,7 @@ import type { QueueName } from '@suite/config';
 export const TASK_TYPES = {
   document_analysis: { queue: 'computation', prefix: 'doc_analysis' },
   noop: { queue: 'default', prefix: 'noop' },
+  vector_computation: { queue: 'computation', prefix: 'vector' },
 } as const satisfies Record<string, { queue: QueueName; prefix: string }>;
 
 export type TaskType = keyof typeof TASK_TYPES;

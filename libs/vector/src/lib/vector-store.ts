@@ -441,7 +441,8 @@ export class VectorStore {
   }
 }
 
-function validateAdd(request: AddRequest): { documents: string[]; ids: string[]; metadatas: Array<RecordMetadata | null> } {
+/** The checks of add_documents, for callers that queue the work (TASK.start_vector_computation) and must refuse bad input at once. */
+export function validateAdd(request: Pick<AddRequest, 'collectionName' | 'documents' | 'metadatas' | 'ids'>): { documents: string[]; ids: string[]; metadatas: Array<RecordMetadata | null> } {
   checkCollectionName(request.collectionName);
   const documents = request.documents;
   checkDocuments(documents);
