@@ -9,8 +9,9 @@ import { llmBench } from './llm/llm.bench';
 import { say } from './lib/report';
 import { rpcGatewayBench } from './rpc-gateway/rpc-gateway.bench';
 import { tasksBench } from './tasks/tasks.bench';
+import { vectorBench } from './vector/vector.bench';
 
-const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmBench, cronBench];
+const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmBench, cronBench, vectorBench];
 
 function find(name: string): Bench | undefined {
   return BENCHES.find((bench) => bench.name === name || bench.aliases?.includes(name));

@@ -11,8 +11,10 @@ import { RedisModule } from '@suite/redis';
 import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
+import { VectorModule } from '@suite/vector';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { CronRpcHandler } from './handlers/cron.rpc-handler';
+import { ChromaVectorRpcHandler } from './handlers/chroma-vector.rpc-handler';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { LlmConversationRpcHandler } from './handlers/llm-conversation.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
@@ -39,6 +41,7 @@ const RPC_HANDLERS: Type[] = [
   TaskRpcHandler,
   LlmConversationRpcHandler,
   CronRpcHandler,
+  ChromaVectorRpcHandler,
 ];
 
 @Module({})
@@ -63,6 +66,7 @@ export class GatewayModule {
         TasksModule,
         LlmModule,
         CronSchedulesModule,
+        VectorModule,
         LivenessModule.forApp('rpc-gateway'),
         RpcServerModule,
       ],

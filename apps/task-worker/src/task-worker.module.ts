@@ -5,23 +5,25 @@ import { LivenessModule } from '@suite/liveness';
 import { LlmModule } from '@suite/llm';
 import { RedisModule } from '@suite/redis';
 import { TasksModule } from '@suite/tasks';
+import { VectorModule } from '@suite/vector';
 import { QueueWorkers } from './processing/queue-workers';
 import { TaskJobRunner } from './processing/task-job-runner';
 import { TASK_PROCESSORS, TaskProcessor } from './processing/task-processor';
 import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
 import { DocumentAnalysisProcessor } from './queues/computation/document-analysis.processor';
+import { VectorComputationProcessor } from './queues/computation/vector-computation.processor';
 import { NoopProcessor } from './queues/default/noop.processor';
 import { LlmConversationProcessor } from './queues/llm/llm-conversation.processor';
 import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
-const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor, LlmConversationProcessor];
+const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor, LlmConversationProcessor, VectorComputationProcessor];
 
 @Module({})
 export class TaskWorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: TaskWorkerModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LlmModule, LivenessModule.forApp('task-worker')],
+      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LlmModule, VectorModule, LivenessModule.forApp('task-worker')],
       providers: [
         AnalysisThreadPool,
         ...PROCESSORS,

@@ -1,2 +1,3 @@
 export * from './lib/task-jobs';
 export * from './lib/llm-jobs';
+export * from './lib/vector-jobs';

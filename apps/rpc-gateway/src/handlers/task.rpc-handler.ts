@@ -1,18 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { DocumentAnalysisPayload, taskIdFor } from '@suite/job-contracts';
+import { DocumentAnalysisPayload, taskIdFor, vectorComputationJobId, VectorComputationPayload } from '@suite/job-contracts';
 import { ConversationStart, LlmConversations } from '@suite/llm';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { TaskService, TaskStatus } from '@suite/tasks';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { validateAdd, VectorError } from '@suite/vector';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { TaskParams } from './common-params';
-import { ID_LENGTH } from './param-limits';
 import { START_CONVERSATION_PARAMS, StartConversationParams } from './llm-conversation.rpc-handler';
+import { ID_LENGTH } from './param-limits';
 
 export class StartDocumentAnalysisParams {
   @IsString() @Length(...ID_LENGTH) user_id!: string;
   @IsObject() document_data!: DocumentAnalysisPayload['document_data'];
   @IsString() @Length(1, 200) @Matches(/^[\w.-]+$/, { message: 'job_id may hold letters, digits, _ . - (BullMQ job ids cannot hold ":")' }) job_id!: string;
   @IsOptional() @IsString() @Length(...ID_LENGTH) company_id?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(86_400) max_duration?: number;
+}
+
+export class StartVectorComputationParams {
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) company_id!: string;
+  @IsString() @Length(1, 512) collection_name!: string;
+  @IsArray() @ArrayMaxSize(100_000) documents!: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(100_000) metadatas?: VectorComputationPayload['metadatas'];
+  @IsOptional() @IsArray() @ArrayMaxSize(100_000) ids?: string[];
   @IsOptional() @IsInt() @Min(1) @Max(86_400) max_duration?: number;
 }
 
@@ -51,6 +62,30 @@ export class TaskRpcHandler {
   @RpcMethod('start_llm_conversation', { params: START_CONVERSATION_PARAMS, dto: StartConversationParams })
   startLlmConversation(params: StartConversationParams): Promise<ConversationStart> {
     return this.conversations.start({ userId: params.user_id, companyId: params.company_id, prompt: params.prompt, model: params.model, temperature: params.temperature });
+  }
+
+  @RpcMethod('start_vector_computation', {
+    params: ['user_id', 'company_id', 'collection_name', 'documents', 'metadatas', 'ids', 'max_duration'],
+    dto: StartVectorComputationParams,
+  })
+  async startVectorComputation(params: StartVectorComputationParams) {
+    try {
+      validateAdd({ collectionName: params.collection_name, documents: params.documents, metadatas: params.metadatas, ids: params.ids });
+    } catch (error) {
+      if (error instanceof VectorError) throw new RpcError(error.code, error.message);
+      throw error;
+    }
+    const payload: VectorComputationPayload = { collection_name: params.collection_name, documents: params.documents, metadatas: params.metadatas, ids: params.ids };
+    const outcome = await this.tasks.start<VectorComputationPayload>({
+      type: 'vector_computation',
+      taskId: taskIdFor('vector_computation', vectorComputationJobId(params.user_id, params.company_id, payload)),
+      userId: params.user_id,
+      companyId: params.company_id,
+      payload,
+      maxDurationS: params.max_duration,
+    });
+    if (!outcome.started) throw new RpcError('QUOTA_EXCEEDED', `${outcome.quota} (${outcome.limit}) reached`, outcome.retry_after_ms);
+    return { success: true, task_id: outcome.task_id, celery_task_id: outcome.job_id, status: outcome.status, document_count: params.documents.length };
   }
 
   @RpcMethod('get_task_status', { params: ['task_id'], dto: TaskParams })

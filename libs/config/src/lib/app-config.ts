@@ -1,8 +1,11 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ArrayNotEmpty,
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -10,7 +13,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { EmptyAsUndefined, EnvBoolean, EnvInteger, EnvList } from './env-transforms';
+import { EmptyAsUndefined, EnvBoolean, EnvInteger, EnvJsonObject, EnvList } from './env-transforms';
 
 export const QUEUE_NAMES = ['default', 'computation', 'llm', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -231,6 +234,41 @@ export class AppConfig {
   /** Schedules one user may hold. */
   @EnvInteger() @IsInt() @Min(1) @Max(100_000)
   CRON_MAX_TASKS_PER_USER = 100;
+  // --- Vector store (CHROMA_VECTOR.*) and embeddings ---
+  /** Extra HTTP headers for Chroma (auth), as a JSON object of strings, e.g. {"x-chroma-token":"…"}. */
+  @EnvJsonObject() @IsObject({ message: 'CHROMA_HEADERS must be a JSON object of header names to string values' })
+  CHROMA_HEADERS: Record<string, string> = {};
+
+  /** A Chroma call that has not answered after this long is UNAVAILABLE (the server is down or stuck). */
+  @EnvInteger() @IsInt() @Min(100)
+  CHROMA_TIMEOUT_MS = 30_000;
+
+  /** retry_after_ms advised when Chroma is unavailable. */
+  @EnvInteger() @IsInt() @Min(0)
+  CHROMA_RETRY_AFTER_MS = 2000;
+
+  /** Upper bound on records per Chroma write; the server's own max_batch_size is used when smaller (0: the server's). */
+  @EnvInteger() @IsInt() @Min(0)
+  CHROMA_MAX_BATCH_SIZE = 0;
+
+  /** `glove` (offline word vectors, the default) or `openai` (needs OPENAI_API_KEY or OPENAI_BASE_URL). */
+  @IsIn(['glove', 'openai'])
+  EMBEDDING_PROVIDER: 'glove' | 'openai' = 'glove';
+
+  @IsString() @MinLength(1)
+  OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
+
+  /** Vector length asked of the OpenAI model; 0: the model's own. */
+  @EnvInteger() @IsInt() @Min(0) @Max(65_536)
+  OPENAI_EMBEDDING_DIMENSIONS = 0;
+
+  /** Where the prepared GloVe table is cached between processes (a 137 MB file); empty: no cache. */
+  @IsOptional() @EmptyAsUndefined() @IsString()
+  EMBEDDINGS_CACHE_DIR?: string = join(tmpdir(), 'suite-embeddings');
+
+  /** Texts per embeddings API request. */
+  @EnvInteger() @IsInt() @Min(1) @Max(2048)
+  OPENAI_EMBEDDING_BATCH_SIZE = 256;
 }
 
 /** Names of the variables that a given app cannot run without. */

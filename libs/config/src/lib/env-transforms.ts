@@ -39,3 +39,18 @@ export function EnvList(): PropertyDecorator {
 export function EmptyAsUndefined(): PropertyDecorator {
   return Transform(({ value }) => (value === '' ? undefined : value));
 }
+
+/** Parses a JSON object of strings (empty: {}); anything else stays a string and fails validation. */
+export function EnvJsonObject(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    if (value.trim() === '') return {};
+    try {
+      const parsed: unknown = JSON.parse(value);
+      const isStringMap = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((item) => typeof item === 'string');
+      return isStringMap ? parsed : value;
+    } catch {
+      return value;
+    }
+  });
+}

@@ -35,6 +35,9 @@ export function loadConfig(environment: Environment = process.env, required: Req
   if (config.RPC_DEFAULT_TIMEOUT_MS > config.RPC_MAX_TIMEOUT_MS) {
     problems.push('RPC_DEFAULT_TIMEOUT_MS: must not exceed RPC_MAX_TIMEOUT_MS');
   }
+  if (config.EMBEDDING_PROVIDER === 'openai' && !config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
+    problems.push('EMBEDDING_PROVIDER: openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)');
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
 }

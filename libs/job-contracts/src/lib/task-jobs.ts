@@ -5,6 +5,7 @@ export const TASK_TYPES = {
   document_analysis: { queue: 'computation', prefix: 'doc_analysis' },
   noop: { queue: 'default', prefix: 'noop' },
   llm_conversation: { queue: 'llm', prefix: 'llm' },
+  vector_computation: { queue: 'computation', prefix: 'vector' },
 } as const satisfies Record<string, { queue: QueueName; prefix: string }>;
 
 export type TaskType = keyof typeof TASK_TYPES;

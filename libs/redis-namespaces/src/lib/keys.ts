@@ -187,3 +187,8 @@ export const buildCronPlansKey = (keyspace: string): string => `${NS.CRON}:{${pa
 /** Set of a user's schedule ids (list_tasks without a scan). */
 export const buildCronUserSchedulesKey = (keyspace: string, userId: string): string =>
   `${NS.CRON}:{${part('keyspace', keyspace)}}:user:${part('userId', userId)}`;
+// --- vector storage ledger (CHROMA_VECTOR; hash tag: the company, like buildQuotaStorageKey) ---
+
+/** Bytes charged per record id of one collection (hash id → bytes): each record is charged and refunded exactly once. */
+export const buildVectorStorageLedgerKey = (companyId: string, collectionName: string): string =>
+  `quota:{${part('companyId', companyId)}}:storage_ledger:${part('collectionName', collectionName)}`;

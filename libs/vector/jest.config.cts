@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'vector',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/vector',
+};

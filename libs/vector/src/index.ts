@@ -1,0 +1,11 @@
+export { VectorModule } from './lib/vector.module';
+export { VectorStore, EMBEDDING_PROVIDER, MAX_N_RESULTS, validateAdd } from './lib/vector-store';
+export type { AddRequest, AddResult, BatchReport, CollectionAnalysis, CollectionSummary, DeleteRequest, QueryAnswer, QueryRequest } from './lib/vector-store';
+export { ChromaConnection } from './lib/chroma-connection';
+export type { ChromaStatus } from './lib/chroma-connection';
+export { VectorMetrics } from './lib/vector-metrics';
+export { VectorError } from './lib/vector-errors';
+export { collectionNameProblem, checkWhere, checkMetadatas } from './lib/record-validation';
+export { recordsSize, totalBytes, documentBytes, metadataBytes } from './lib/storage-size';
+export type { StorageFigures } from './lib/storage-size';
+export { StorageLedger } from './lib/storage-ledger';
