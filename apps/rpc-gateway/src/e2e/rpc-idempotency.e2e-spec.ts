@@ -134,12 +134,12 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
       expect(accepted.status).toBe(202);
       expect(accepted.body).toEqual({ ok: true, data: { accepted: true, trace_id: 'reply-trace' } });
       await waitFor(() => messages.length === 1, 'the reply on the channel', 5000);
-      expect(messages[0]).toEqual({ ok: true, data: { slept: 300 } });
+      expect(messages[0]).toEqual({ ok: true, data: { slept: 300 }, trace_id: 'reply-trace' });
 
       const failed = await call({ method: 'TEST.missing', reply_to: `redis:${channel}` });
       expect(failed.status).toBe(202);
       await waitFor(() => messages.length === 2, 'the error reply', 5000);
-      expect(messages[1]).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'thing 42 was not found' } });
+      expect(messages[1]).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'thing 42 was not found' }, trace_id: failed.headers.get('x-trace-id') });
     } finally {
       subscriber.disconnect();
     }
