@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { asError } from '@suite/logging';
 import { seededRandom, TEST_SERVICE_TOKEN, testConfig } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
 
@@ -77,7 +78,7 @@ describe('POST /rpc fuzz: random and malformed bodies and headers', () => {
           const answer = (await response.json()) as { ok?: unknown };
           if (response.status >= 500 || typeof answer.ok !== 'boolean') failures.push(`${response.status} ${requestBody.slice(0, 120)}`);
         } catch (error) {
-          failures.push(`transport ${(error as Error).message} ${requestBody.slice(0, 120)}`);
+          failures.push(`transport ${asError(error).message} ${requestBody.slice(0, 120)}`);
         }
       }
     };

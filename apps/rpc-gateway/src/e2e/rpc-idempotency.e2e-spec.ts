@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { testConfig, uniqueId, waitFor } from '@suite/testing';
+import { testConfig, testRedisClient, TestRedis, uniqueId, waitFor } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
 import { postRpc } from './post-rpc';
 import { TestRpcHandler } from './test-rpc-handlers';
@@ -7,12 +6,12 @@ import { TestRpcHandler } from './test-rpc-handlers';
 describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
   let gateway: GatewayTestApp;
   let handler: TestRpcHandler;
-  let redis: Redis;
+  let redis: TestRedis;
 
   beforeAll(async () => {
     gateway = await startGateway(testConfig(), { extraHandlers: [TestRpcHandler] });
     handler = gateway.app.get(TestRpcHandler);
-    redis = new Redis({ host: process.env['LISTENERS_REDIS_HOST'], port: Number(process.env['LISTENERS_REDIS_PORT']) });
+    redis = testRedisClient();
   });
 
   afterAll(async () => {
@@ -125,7 +124,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     const channel = uniqueId('reply');
     const subscriber = redis.duplicate();
     const messages: unknown[] = [];
-    subscriber.on('message', (_channel, message) => messages.push(JSON.parse(message)));
+    subscriber.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
     await subscriber.subscribe(channel);
     try {
       const started = Date.now();
@@ -159,7 +158,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     const channel = uniqueId('reply');
     const subscriber = redis.duplicate();
     const messages: string[] = [];
-    subscriber.on('message', (_channel, message) => messages.push(message));
+    subscriber.on('message', (_channel: string, message: string) => messages.push(message));
     await subscriber.subscribe(channel);
     try {
       const result = await call({ method: 'TEST.echo', args: [1], reply_to: `redis:${channel}` });
