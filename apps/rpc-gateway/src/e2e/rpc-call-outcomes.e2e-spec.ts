@@ -50,6 +50,19 @@ describe('POST /rpc: what the caller learns of a call that outlives its timeout,
       expect(handler.effects.get(name)).toBe(1);
     });
 
+    it("with an idempotency_key: keeps the key in progress for a handler that runs on past the record's first expiry", async () => {
+      // The running record first lives timeout_ms + 5 s; the handler runs 6.5 s, so only the keep-alive holds the key.
+      const name = uniqueId('long');
+      const body = { method: 'TEST.stubborn', args: [name, 6500], timeout_ms: 50, idempotency_key: uniqueId('key') };
+      expect((await call(body)).body.error?.code).toBe('TIMEOUT');
+      await new Promise((resolve) => setTimeout(resolve, 5800));
+      const late = await call(body);
+      expect(late.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+      const outcome = await waitForAnswer(() => call(body), (result) => result.status !== 409);
+      expect(outcome.body).toEqual({ ok: true, data: { name, count: 1 } });
+      expect(handler.effects.get(name)).toBe(1);
+    }, 20_000);
+
     it('with an idempotency_key: what a handler answers once its signal fired is the outcome kept', async () => {
       const body = { method: 'TEST.slow', args: [5000], timeout_ms: 50, idempotency_key: uniqueId('key') };
       const first = await call(body);
