@@ -115,7 +115,7 @@ describe('POST /rpc: the contract of SPEC §3', () => {
       ['a wrong type', { args: [42] }, 'text must be a string'],
       ['a number given as a string', { args: ['a', '2'] }, 'times must be an integer'],
       ['an out-of-range value', { args: ['a', 11] }, 'times must not be greater than 10'],
-      ['a missing required parameter', { kwargs: { times: 1 } }, 'text must be a string'],
+      ['a missing required parameter', { kwargs: { times: 1 } }, "missing required argument 'text'"],
       ['an unknown kwarg', { kwargs: { text: 'a', colour: 'red' } }, 'unexpected keyword argument "colour"'],
       ['too many positional args', { args: ['a', 1, 2] }, 'at most 2 positional'],
       ['a parameter given twice', { args: ['a'], kwargs: { text: 'b' } }, 'multiple values for argument "text"'],

@@ -124,7 +124,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     const channel = uniqueId('reply');
     const subscriber = redis.duplicate();
     const messages: unknown[] = [];
-    subscriber.on('message', (_channel, message) => messages.push(JSON.parse(message)));
+    subscriber.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
     await subscriber.subscribe(channel);
     try {
       const started = Date.now();
@@ -133,12 +133,12 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
       expect(accepted.status).toBe(202);
       expect(accepted.body).toEqual({ ok: true, data: { accepted: true, trace_id: 'reply-trace' } });
       await waitFor(() => messages.length === 1, 'the reply on the channel', 5000);
-      expect(messages[0]).toEqual({ ok: true, data: { slept: 300 } });
+      expect(messages[0]).toEqual({ ok: true, data: { slept: 300 }, trace_id: 'reply-trace' });
 
       const failed = await call({ method: 'TEST.missing', reply_to: `redis:${channel}` });
       expect(failed.status).toBe(202);
       await waitFor(() => messages.length === 2, 'the error reply', 5000);
-      expect(messages[1]).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'thing 42 was not found' } });
+      expect(messages[1]).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'thing 42 was not found' }, trace_id: failed.headers.get('x-trace-id') });
     } finally {
       subscriber.disconnect();
     }
@@ -158,7 +158,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     const channel = uniqueId('reply');
     const subscriber = redis.duplicate();
     const messages: string[] = [];
-    subscriber.on('message', (_channel, message) => messages.push(message));
+    subscriber.on('message', (_channel: string, message: string) => messages.push(message));
     await subscriber.subscribe(channel);
     try {
       const result = await call({ method: 'TEST.echo', args: [1], reply_to: `redis:${channel}` });

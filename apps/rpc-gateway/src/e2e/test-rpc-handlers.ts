@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RpcCallContext, RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 export class EchoParams {
   @IsString()
@@ -20,6 +20,40 @@ export class SlowParams {
   ms!: number;
 }
 
+export class StubbornParams {
+  @IsString()
+  name!: string;
+
+  @IsInt() @Min(0)
+  ms!: number;
+}
+
+export class ThrowParams {
+  @IsIn(['string', 'undefined', 'number', 'null_prototype'])
+  kind!: string;
+}
+
+/** Shaped like the gateway's own DTOs: an id and a list with a size bound. */
+export class TaggedSessionParams {
+  @IsString() @Length(1, 256)
+  session_id!: string;
+
+  @IsArray() @ArrayMaxSize(5) @IsString({ each: true })
+  tags!: string[];
+
+  @IsOptional() @IsInt() @Min(1)
+  limit?: number = 10;
+}
+
+/** What TEST.throw_value throws: values that are not Error instances. */
+const THROWN: Record<string, () => unknown> = {
+  string: () => 'a plain string',
+  undefined: () => undefined,
+  number: () => 42,
+  // String() cannot convert it: a log line's `err` must still be written, and the call answered.
+  null_prototype: () => Object.create(null),
+};
+
 /** A namespace added by a test exactly as a feature would add one: no dispatcher change. */
 @RpcNamespace('TEST')
 @Injectable()
@@ -27,7 +61,7 @@ export class TestRpcHandler {
   readonly effects = new Map<string, number>();
   readonly aborted: string[] = [];
 
-  @RpcMethod('echo', { params: ['text', 'times'], dto: EchoParams })
+  @RpcMethod('echo', { params: ['text', 'times'], dto: EchoParams, returns: '{"text": str, "user_id": str | None, "trace_id": str}' })
   echo(params: EchoParams, context: RpcCallContext) {
     return { text: params.text.repeat(params.times ?? 1), user_id: context.user_id ?? null, trace_id: context.trace_id };
   }
@@ -59,6 +93,42 @@ export class TestRpcHandler {
       });
     });
     return { slept: params.ms };
+  }
+
+  /** Ignores its signal, as a handler that cannot stop does: it outlives any shorter timeout, then takes effect. */
+  @RpcMethod('stubborn', { params: ['name', 'ms'], dto: StubbornParams })
+  async stubborn(params: StubbornParams) {
+    await new Promise((resolve) => setTimeout(resolve, params.ms));
+    const count = (this.effects.get(params.name) ?? 0) + 1;
+    this.effects.set(params.name, count);
+    return { name: params.name, count };
+  }
+
+  /** Runs until its signal fires, then stops with the signal's reason, as a handler should. */
+  @RpcMethod('until_aborted', { params: [] })
+  untilAborted(_params: object, context: RpcCallContext): Promise<never> {
+    return new Promise((_resolve, reject) => {
+      context.signal.addEventListener('abort', () => {
+        this.aborted.push(context.trace_id);
+        reject(context.signal.reason);
+      });
+    });
+  }
+
+  @RpcMethod('throw_value', { params: ['kind'], dto: ThrowParams })
+  async throwValue(params: ThrowParams) {
+    await new Promise((resolve) => setImmediate(resolve));
+    throw THROWN[params.kind]();
+  }
+
+  @RpcMethod('throw_value_now', { params: ['kind'], dto: ThrowParams })
+  throwValueNow(params: ThrowParams) {
+    throw THROWN[params.kind]();
+  }
+
+  @RpcMethod('tagged_session', { params: ['session_id', 'tags', 'limit'], dto: TaggedSessionParams })
+  taggedSession(params: TaggedSessionParams) {
+    return params;
   }
 
   @RpcMethod('fail', { params: [] })

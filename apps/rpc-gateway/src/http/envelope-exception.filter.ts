@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@suite/config';
 import { asError } from '@suite/logging';
 import { RpcError, RpcErrorCode } from '@suite/rpc-contract';
 import { answerWithError } from '@suite/rpc-server';
@@ -15,8 +16,8 @@ function codeForStatus(status: number): RpcErrorCode {
   return 'INTERNAL';
 }
 
-function describe(status: number, error: unknown): string {
-  if (status === 413) return 'the request body is too large';
+function describe(status: number, error: unknown, bodyLimitBytes: number): string {
+  if (status === 413) return `the request body is too large (the limit is ${bodyLimitBytes} bytes)`;
   if (status === 415) return 'the request body must be JSON (Content-Type: application/json)';
   if (status === 404) return 'no such route';
   if (status === 401 || status === 403) return 'missing or invalid bearer token';
@@ -34,8 +35,11 @@ function describe(status: number, error: unknown): string {
  * anything unexpected) is answered in the `{ok: false, error}` envelope, without internals.
  */
 @Catch()
+@Injectable()
 export class EnvelopeExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
+
+  constructor(private readonly config: AppConfig) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -46,7 +50,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
           ? (exception as { statusCode: number }).statusCode
           : 500;
     if (status >= 500) this.logger.error({ event: 'http_unexpected_error', err: asError(exception) });
-    const answer = answerWithError(new RpcError(codeForStatus(status), describe(status, exception)), { 'x-trace-id': randomUUID() });
+    const answer = answerWithError(new RpcError(codeForStatus(status), describe(status, exception, this.config.RPC_BODY_LIMIT_BYTES)), { 'x-trace-id': randomUUID() });
     void reply.status(status === 415 ? 400 : status).headers(answer.headers).type('application/json; charset=utf-8').send(answer.body);
   }
 }

@@ -27,6 +27,8 @@ export interface RpcMethodOptions {
   /** Class-validator DTO the named parameters are validated with; every name in `params` must be a property of it. */
   dto?: ParamsClass;
   description?: string;
+  /** One line on what the method returns (SYSTEM.describe shows it), e.g. `{"pong": true, "version": str}`. */
+  returns?: string;
 }
 
 export interface RpcMethodMetadata extends RpcMethodOptions {

@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { getRpcMethods, getRpcNamespace, RpcCallContext, RpcMethodMetadata, RpcNamespaceMetadata } from '@suite/rpc-contract';
-import { assertParamsValidated } from './bind-params';
-import { cacheValidationMetadata } from './validation-metadata-cache';
+import { assertParamsValidated } from './validation/bind-params';
+import { describeParameters, ParameterDescription } from './validation/describe-params';
+import { cacheValidationMetadata } from './validation/validation-metadata-cache';
 
 type Implementation = (params: object, context: RpcCallContext) => unknown;
 
@@ -11,6 +12,8 @@ export interface RegisteredMethod {
   fullName: string;
   namespace: RpcNamespaceMetadata;
   method: RpcMethodMetadata;
+  /** Each declared parameter's type and whether it is required, from the DTO (SYSTEM.describe). */
+  parameters: ParameterDescription[];
   invoke: Implementation;
 }
 
@@ -55,6 +58,7 @@ export class MethodRegistry implements OnModuleInit {
       fullName,
       namespace,
       method,
+      parameters: describeParameters(method),
       invoke: (params, context) => (implementation as Implementation).call(instance, params, context),
     });
   }

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { IdempotencyStore } from './idempotency-store';
 import { MethodRegistry } from './method-registry';
-import { RateLimiter } from './rate-limiter';
-import { RpcDispatcher } from './rpc-dispatcher';
+import { IdempotencyStore } from './pipeline/idempotency-store';
+import { RateLimiter } from './pipeline/rate-limiter';
+import { RpcDispatcher } from './pipeline/rpc-dispatcher';
 import { ServiceToken } from './service-token';
 
 /** The RPC pipeline; handler classes are found among the app's providers (needs Config, Redis, Metrics). */

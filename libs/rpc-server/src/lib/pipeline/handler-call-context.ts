@@ -1,5 +1,6 @@
 import { RpcCallContext } from '@suite/rpc-contract';
-import { LazyAbort } from './run-with-timeout';
+import { LazyAbort } from '../timing/run-with-timeout';
+import { CallState } from './call-state';
 
 /** What a handler learns of its call. A class, so the lazy `signal` getter costs nothing per call. */
 export class HandlerCallContext implements RpcCallContext {
@@ -9,13 +10,13 @@ export class HandlerCallContext implements RpcCallContext {
   readonly session_id?: string;
 
   constructor(
-    call: Omit<RpcCallContext, 'signal'>,
+    call: CallState,
     private readonly abort: LazyAbort,
   ) {
-    this.method = call.method;
-    this.trace_id = call.trace_id;
-    this.user_id = call.user_id;
-    this.session_id = call.session_id;
+    this.method = call.method.fullName;
+    this.trace_id = call.traceId;
+    this.user_id = call.request?.user_id;
+    this.session_id = call.request?.session_id;
   }
 
   get signal(): AbortSignal {

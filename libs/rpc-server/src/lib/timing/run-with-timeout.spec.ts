@@ -11,6 +11,13 @@ function recorder<T>(): Recorded<T> {
   return { calls, settle: { value: (value) => calls.push({ value }), error: (error) => calls.push({ error }) } };
 }
 
+/** A settle that also asks how work that outlived its deadline really ended. */
+function lateRecorder<T>(): Recorded<T> & { late: Array<{ value: T } | { error: unknown }> } {
+  const { calls, settle } = recorder<T>();
+  const late: Array<{ value: T } | { error: unknown }> = [];
+  return { calls, late, settle: { ...settle, lateValue: (value) => late.push({ value }), lateError: (error) => late.push({ error }) } };
+}
+
 const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('runWithTimeout', () => {
@@ -110,5 +117,54 @@ describe('runWithTimeout', () => {
     await later(60);
     expect(calls).toEqual([{ value: 'quick' }]);
     expect(abort?.signal.aborted).toBe(false);
+  });
+
+  it('reports how work that outlived its deadline really ended, when asked', async () => {
+    const succeeding = lateRecorder<string>();
+    const failing = lateRecorder<string>();
+    const failure = new Error('failed after the deadline');
+    runWithTimeout(deadlines, 10, () => later(40).then(() => 'done at last'), succeeding.settle);
+    runWithTimeout(deadlines, 10, () => later(40).then(() => Promise.reject(failure)), failing.settle);
+    await later(25);
+    for (const { calls, late } of [succeeding, failing]) {
+      expect(calls).toHaveLength(1);
+      expect('error' in calls[0] && calls[0].error).toBeInstanceOf(CallTimeoutError);
+      expect(late).toEqual([]);
+    }
+    await later(50);
+    expect(succeeding.late).toEqual([{ value: 'done at last' }]);
+    expect(failing.late).toEqual([{ error: failure }]);
+    expect(succeeding.calls).toHaveLength(1);
+  });
+
+  it('reports nothing late for work that finished in time', async () => {
+    const { settle, calls, late } = lateRecorder<string>();
+    runWithTimeout(deadlines, 50, async () => 'quick', settle);
+    await later(80);
+    expect(calls).toEqual([{ value: 'quick' }]);
+    expect(late).toEqual([]);
+  });
+
+  it('aborts the signal of every call in flight on abortAll, keeping the first reason', async () => {
+    const { settle, calls } = recorder<string>();
+    let abort: LazyAbort | undefined;
+    runWithTimeout(
+      deadlines,
+      40,
+      (given: LazyAbort) => {
+        abort = given;
+        return later(100).then(() => 'late');
+      },
+      settle,
+    );
+    runWithTimeout(deadlines, 40, () => 'synchronous', recorder<string>().settle);
+    const shutdown = new Error('shutting down');
+    expect(deadlines.abortAll(shutdown)).toBe(1);
+    expect(abort?.signal.aborted).toBe(true);
+    expect(abort?.signal.reason).toBe(shutdown);
+    await later(60);
+    // The deadline still answers a call whose work ignores the signal; the reason stays the shutdown's.
+    expect('error' in calls[0] && calls[0].error).toBeInstanceOf(CallTimeoutError);
+    expect(abort?.signal.reason).toBe(shutdown);
   });
 });

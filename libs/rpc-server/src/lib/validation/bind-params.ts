@@ -1,8 +1,9 @@
 import { RpcError, RpcMethodMetadata } from '@suite/rpc-contract';
 import { plainToInstance, TransformationType } from 'class-transformer';
 import { defaultMetadataStorage as transformerMetadata } from 'class-transformer/cjs/storage';
-import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
 import { passesConstraints } from './constraint-check';
+import { invalidParamsMessage } from './python-messages';
 
 /**
  * Maps the caller's positional `args` and named `kwargs` onto the method's declared, ordered
@@ -24,14 +25,6 @@ export function bindParams(fullName: string, method: RpcMethodMetadata, args: un
     bound[name] = value;
   }
   return bound;
-}
-
-function flatten(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((error) => {
-    const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => message.replace(error.property, path));
-    return [...own, ...flatten(error.children ?? [], path)];
-  });
 }
 
 type Dto = NonNullable<RpcMethodMetadata['dto']>;
@@ -75,7 +68,7 @@ export function validateParams(fullName: string, method: RpcMethodMetadata, boun
   const instance = instanceBuilder(method, method.dto)(bound);
   if (passesConstraints(instance)) return instance;
   const errors = validateSync(instance, VALIDATION_OPTIONS);
-  if (errors.length > 0) throw RpcError.invalidArgs(`${fullName}: ${flatten(errors).join('; ')}`);
+  if (errors.length > 0) throw RpcError.invalidArgs(invalidParamsMessage(fullName, errors));
   return instance;
 }
 

@@ -6,6 +6,11 @@ export interface Deadline {
   cancel(): void;
 }
 
+/** What `abortAll` stops: the call's AbortSignal (LazyAbort). */
+export interface Abortable {
+  abort(reason: unknown): void;
+}
+
 class Entry implements Deadline {
   previous: Entry | undefined;
   next: Entry | undefined;
@@ -14,6 +19,7 @@ class Entry implements Deadline {
     readonly queue: Queue,
     readonly at: number,
     readonly expire: () => void,
+    readonly abortable: Abortable | undefined,
     /** The log context of the call: its expiry is handled (and logged) in it, not in the timer's. */
     readonly logFields: LogFields,
   ) {}
@@ -91,16 +97,34 @@ export class CallDeadlines {
     this.queues.delete(queue.timeoutMs);
   };
 
-  /** Calls `expire` once `timeoutMs` have passed, unless the returned deadline is cancelled first. */
-  start(timeoutMs: number, expire: () => void): Deadline {
+  /**
+   * Calls `expire` once `timeoutMs` have passed, unless the returned deadline is cancelled first.
+   * `abortable` is what `abortAll` stops while the call is in flight.
+   */
+  start(timeoutMs: number, expire: () => void, abortable?: Abortable): Deadline {
     let queue = this.queues.get(timeoutMs);
     if (!queue) {
       queue = new Queue(timeoutMs, this.dropQueue);
       this.queues.set(timeoutMs, queue);
     }
-    const entry = new Entry(queue, performance.now() + timeoutMs, expire, LogContext.current());
+    const entry = new Entry(queue, performance.now() + timeoutMs, expire, abortable, LogContext.current());
     queue.append(entry);
     return entry;
+  }
+
+  /**
+   * Aborts every call in flight with `reason` (the gateway's shutdown): their deadlines stay, so a
+   * call whose work ignores the signal still answers TIMEOUT when its deadline passes.
+   */
+  abortAll(reason: unknown): number {
+    // Collected first: an abort listener may settle its call, and so change the lists.
+    const inFlight: Entry[] = [];
+    for (const queue of this.queues.values()) for (let entry = queue.head; entry; entry = entry.next) inFlight.push(entry);
+    for (const entry of inFlight) {
+      const { abortable } = entry;
+      if (abortable) LogContext.run(entry.logFields, () => abortable.abort(reason));
+    }
+    return inFlight.length;
   }
 
   /** Calls in flight, for tests and diagnostics. */

@@ -5,9 +5,10 @@ const COUNTER_LIMIT = 2 ** 48;
 /**
  * Trace ids for calls that arrive without one. UUID-shaped, version 8 (RFC 9562's custom layout):
  * 74 random bits drawn once per generator, then a 48-bit counter. Unique across instances (the
- * random part) and within one (the counter) without drawing randomness per call: randomUUID cost
- * about 1.2 us a call on the gateway's hot path. A trace id names a call in logs; it guards nothing,
- * so it need not be unpredictable.
+ * random part) and within one (the counter) without drawing randomness per call. Measured on the
+ * bench machine (2 cores, Node 20; CPU time per id, median of 7 rounds of 2 million): randomUUID
+ * about 0.28 us, this generator about 0.13 us, so it saves about 0.15 us a call. A trace id names
+ * a call in logs; it guards nothing, so it need not be unpredictable.
  */
 export class TraceIdGenerator {
   private readonly prefix: string;
