@@ -5,7 +5,7 @@ import { RedisConnections } from '@suite/redis';
 import { buildEventStreamKey, buildUserChannel } from '@suite/redis-namespaces';
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, EventMeta, EventType } from './event-envelope';
-import { PUBLISH_USER_EVENT } from './user-event-scripts';
+import { PUBLISH_IN_ORDER, PUBLISH_USER_EVENT } from './user-event-scripts';
 import { UserEventDraft } from './user-event-draft';
 
 type Listener = (envelope: EventEnvelope) => void;
@@ -67,7 +67,7 @@ export class EventPublisher {
   /** Publishes on a channel that is not the user's event channel; the id is a fresh UUID. */
   async publishToChannel<Payload>(channel: string, uid: string, type: EventType, payload: Payload, meta: EventMeta = {}): Promise<EventEnvelope<Payload>> {
     const envelope = { id: randomUUID(), ...this.envelopeWithoutId(uid, type, payload, meta) };
-    await this.redis.command.publish(channel, JSON.stringify(envelope));
+    await PUBLISH_IN_ORDER.run(this.redis.command, [channel], [JSON.stringify(envelope)]);
     return this.published(envelope, channel);
   }
 

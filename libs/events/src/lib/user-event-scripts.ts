@@ -38,3 +38,11 @@ return event_id
 export function withEventId(id: string, envelopeWithoutId: string): string {
   return `{"id":"${id}",${envelopeWithoutId.slice(1)}`;
 }
+
+/**
+ * Publishes ARGV[1] on channel KEYS[1]. The channel is passed as the script's key only so that a
+ * cluster client sends every message of one channel to the same node (the channel name's slot):
+ * a plain PUBLISH goes to any node, and messages of one channel sent through different nodes can
+ * reach subscribers out of order (a streamed answer's chunks did). On a single node it is PUBLISH.
+ */
+export const PUBLISH_IN_ORDER = new RedisScript('publish_in_order', `return redis.call('PUBLISH', KEYS[1], ARGV[1])`);
