@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@suite/config';
 import { EventPublisher, EventsModule } from '@suite/events';
 import { FirebaseModule } from '@suite/firebase';
+import { FirestoreDocumentsModule } from '@suite/firestore-documents';
 import { LivenessModule } from '@suite/liveness';
 import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
@@ -11,6 +12,7 @@ import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
+import { FirebaseManagementRpcHandler } from './handlers/firebase-management.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
 import { TaskRpcHandler } from './handlers/task.rpc-handler';
 import { UnifiedRegistryRpcHandler } from './handlers/unified-registry.rpc-handler';
@@ -27,7 +29,7 @@ import { QueueMetrics } from './queues/queue-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler];
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler, FirebaseManagementRpcHandler];
 
 @Module({})
 export class GatewayModule {
@@ -46,6 +48,7 @@ export class GatewayModule {
         RedisModule,
         MetricsModule,
         FirebaseModule,
+        FirestoreDocumentsModule,
         EventsModule,
         RegistryModule,
         TasksModule,
