@@ -10,6 +10,7 @@ import { RedisModule } from '@suite/redis';
 import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
+import { WorkflowControlClient } from '@suite/workflow-watch';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { FirebaseManagementRpcHandler } from './handlers/firebase-management.rpc-handler';
@@ -65,6 +66,7 @@ export class GatewayModule {
         EventsWebSocket,
         QueueDashboard,
         QueueMetrics,
+        WorkflowControlClient,
         eventMetrics,
         ...RPC_HANDLERS,
         ...extraHandlers,

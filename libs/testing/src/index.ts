@@ -14,3 +14,4 @@ export { describeWorkerAppLiveness } from './lib/worker-app-liveness';
 export { seededRandom } from './lib/seeded-random';
 export { testRedisClient } from './lib/test-redis';
 export type { TestRedis } from './lib/test-redis';
+export { writeFirestoreDocument, deleteFirestoreDocument } from './lib/firestore-rest';
