@@ -7,8 +7,9 @@ import type { Bench } from './lib/bench';
 import { say } from './lib/report';
 import { rpcGatewayBench } from './rpc-gateway/rpc-gateway.bench';
 import { tasksBench } from './tasks/tasks.bench';
+import { workflowBench } from './workflow/workflow.bench';
 
-const BENCHES: Bench[] = [rpcGatewayBench, tasksBench];
+const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, workflowBench];
 
 function find(name: string): Bench | undefined {
   return BENCHES.find((bench) => bench.name === name || bench.aliases?.includes(name));
