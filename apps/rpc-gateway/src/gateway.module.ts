@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from '@suite/config';
 import { EventPublisher, EventsModule } from '@suite/events';
 import { FirebaseModule } from '@suite/firebase';
 import { FirestoreDocumentsModule } from '@suite/firestore-documents';
+import { RealtimeChatModule } from '@suite/realtime-chat';
 import { LivenessModule } from '@suite/liveness';
 import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
@@ -14,6 +15,7 @@ import { WorkflowControlClient } from '@suite/workflow-watch';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { FirebaseManagementRpcHandler } from './handlers/firebase-management.rpc-handler';
+import { FirebaseRealtimeRpcHandler } from './handlers/firebase-realtime.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
 import { TaskRpcHandler } from './handlers/task.rpc-handler';
 import { UnifiedRegistryRpcHandler } from './handlers/unified-registry.rpc-handler';
@@ -30,7 +32,7 @@ import { QueueMetrics } from './queues/queue-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler, FirebaseManagementRpcHandler];
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler, FirebaseManagementRpcHandler, FirebaseRealtimeRpcHandler];
 
 @Module({})
 export class GatewayModule {
@@ -50,6 +52,7 @@ export class GatewayModule {
         MetricsModule,
         FirebaseModule,
         FirestoreDocumentsModule,
+        RealtimeChatModule,
         EventsModule,
         RegistryModule,
         TasksModule,

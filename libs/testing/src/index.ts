@@ -15,3 +15,4 @@ export { seededRandom } from './lib/seeded-random';
 export { testRedisClient } from './lib/test-redis';
 export type { TestRedis } from './lib/test-redis';
 export { writeFirestoreDocument, deleteFirestoreDocument } from './lib/firestore-rest';
+export { startFirebaseDatabaseServer } from './lib/stack/firebase-database-server';

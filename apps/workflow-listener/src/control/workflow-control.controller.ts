@@ -17,6 +17,7 @@ export class WorkflowControlController {
     }
     this.logger.debug({ event: 'workflow_control', action: message.action, user_id: message.user_id });
     if (message.action === 'watch') await this.fleet.watchRequested(message.user_id);
-    else await this.fleet.unwatchRequested(message.user_id);
+    else if (message.action === 'unwatch') await this.fleet.unwatchRequested(message.user_id);
+    else this.fleet.threadsChanged(message.user_id);
   }
 }

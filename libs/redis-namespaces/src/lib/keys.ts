@@ -153,3 +153,9 @@ export const WORKFLOW_INSTANCES_KEY = `${NS.WORKFLOW}:instances`;
 
 /** A listener instance's counters (`users`, `listeners`, `cache_entries`), refreshed at each reconcile. */
 export const buildWorkflowInstanceStatsKey = (instanceId: string): string => `${NS.WORKFLOW}:instance:${part('instanceId', instanceId)}`;
+
+/** Realtime Database threads a user watches (`{space_code}/{thread_key}` members); followed by the user's listener instance. */
+export const buildWorkflowThreadsKey = (userId: string): string => `${NS.WORKFLOW}:threads:{${part('userId', userId)}}`;
+
+/** Last Realtime Database message key delivered per followed feed of a user (`direct`, `thread/<space>/<thread>`). */
+export const buildWorkflowFeedsKey = (userId: string): string => `${NS.WORKFLOW}:feeds:{${part('userId', userId)}}`;

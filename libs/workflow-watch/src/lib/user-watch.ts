@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { EventPublisher, UserEventDraft } from '@suite/events';
-import { Firestore } from '@suite/firebase';
+import { Database, Firestore } from '@suite/firebase';
 import { documentToJson, JsonObject } from '@suite/firestore-documents';
 import { asError } from '@suite/logging';
 import type { QuerySnapshot } from 'firebase-admin/firestore';
+import { RealtimeFeeds } from './realtime-feeds';
 import { stableStringify } from './stable-json';
 import { diffTaskState, STEP_STATUS_FIELD, TaskState, taskStateOf } from './workflow-diff';
 import { UserLease, WorkflowLeases } from './workflow-leases';
@@ -29,6 +30,9 @@ export interface UserWatchDeps {
   onLeaseLost: (userId: string) => void;
   /** Called when a listener attaches (its first snapshot), so the fleet's counters follow. */
   onAttached: () => void;
+  /** The Realtime Database, when configured: direct messages and watched threads are followed too. */
+  database?: Database;
+  watchedThreads: () => Promise<Array<[string, string]>>;
 }
 
 const MAX_CONFLICT_RETRIES = 3;
@@ -42,6 +46,7 @@ export class UserWatch {
   private cache = new Map<string, string>();
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly feeds?: RealtimeFeeds;
   private readonly listeners: Record<WatchedCollection, ListenerState> = {
     task_manager: { snapshots: 0, lastActivityAt: Date.now(), subscriptions: 0 },
     notifications: { snapshots: 0, lastActivityAt: Date.now(), subscriptions: 0 },
@@ -50,7 +55,29 @@ export class UserWatch {
   constructor(
     readonly lease: UserLease,
     private readonly deps: UserWatchDeps,
-  ) {}
+  ) {
+    if (deps.database) {
+      this.feeds = new RealtimeFeeds(lease, {
+        database: deps.database,
+        leases: deps.leases,
+        publisher: deps.publisher,
+        logger: deps.logger,
+        watchedThreads: deps.watchedThreads,
+        enqueue: (step) => this.enqueue(step),
+        onStale: () => this.leaseLost(),
+      });
+    }
+  }
+
+  /** Realtime Database feeds followed (direct messages and watched threads). */
+  get feedCount(): number {
+    return this.feeds?.count ?? 0;
+  }
+
+  /** Follows the threads the user watches now (after watch_thread / unwatch_thread, and at each reconcile). */
+  syncFeeds(): void {
+    this.feeds?.sync();
+  }
 
   get userId(): string {
     return this.lease.userId;
@@ -74,10 +101,12 @@ export class UserWatch {
     this.deps.logger.log({ event: 'workflow_listener_start', user_id: this.userId, fence: this.lease.fence });
     this.cache = new Map(Object.entries(await this.deps.leases.loadCache(this.userId)));
     for (const collection of WATCHED_COLLECTIONS) this.subscribe(collection);
+    this.syncFeeds();
   }
 
   stop(): void {
     this.stopped = true;
+    this.feeds?.stop();
     for (const collection of WATCHED_COLLECTIONS) this.listeners[collection].unsubscribe?.();
   }
 
@@ -179,9 +208,7 @@ export class UserWatch {
         return;
       }
       if (outcome.status === 'stale') {
-        this.deps.logger.warn({ event: 'workflow_lease_lost', user_id: this.userId, fence: this.lease.fence });
-        this.stop();
-        this.deps.onLeaseLost(this.userId);
+        this.leaseLost();
         return;
       }
       const current = await this.deps.leases.loadCacheEntry(this.userId, field);
@@ -189,6 +216,13 @@ export class UserWatch {
       else this.cache.set(field, current);
     }
     throw new Error(`cache entry ${field} kept changing under the listener`);
+  }
+
+  private leaseLost(): void {
+    if (this.stopped) return;
+    this.deps.logger.warn({ event: 'workflow_lease_lost', user_id: this.userId, fence: this.lease.fence });
+    this.stop();
+    this.deps.onLeaseLost(this.userId);
   }
 
   private taskEvents(jobId: string, previousJson: string, next: TaskState): UserEventDraft[] {

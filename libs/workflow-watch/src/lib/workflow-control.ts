@@ -8,9 +8,9 @@ import { lastValueFrom } from 'rxjs';
 /** The @nestjs/microservices event pattern (a Redis channel) of the listener fleet's control messages. */
 export const WORKFLOW_CONTROL_PATTERN = WORKFLOW_CONTROL_CHANNEL;
 
-/** "watch user X" / "unwatch user X", sent to every listener instance. */
+/** "watch user X" / "unwatch user X" / "the threads user X watches changed", sent to every listener instance. */
 export interface WorkflowControlMessage {
-  action: 'watch' | 'unwatch';
+  action: 'watch' | 'unwatch' | 'threads';
   user_id: string;
 }
 
@@ -19,7 +19,7 @@ export function isWorkflowControlMessage(value: unknown): value is WorkflowContr
   return (
     typeof message === 'object' &&
     message !== null &&
-    (message.action === 'watch' || message.action === 'unwatch') &&
+    (message.action === 'watch' || message.action === 'unwatch' || message.action === 'threads') &&
     typeof message.user_id === 'string' &&
     message.user_id.length > 0
   );
@@ -71,6 +71,11 @@ export class WorkflowControlClient implements OnApplicationShutdown {
   unwatch(userId: string): void {
     this.lastWatchSent.delete(userId);
     this.send({ action: 'unwatch', user_id: userId });
+  }
+
+  /** The Realtime Database threads the user watches changed: the instance watching the user follows them. */
+  threadsChanged(userId: string): void {
+    this.send({ action: 'threads', user_id: userId });
   }
 
   /** A heartbeat: "watch" again when this instance has not said so for a while (a gap, or a login seen elsewhere). */

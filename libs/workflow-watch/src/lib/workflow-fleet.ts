@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { EventPublisher } from '@suite/events';
-import { Firestore, FIRESTORE } from '@suite/firebase';
+import { Database, Firestore, FIRESTORE, REALTIME_DATABASE } from '@suite/firebase';
+import { RealtimeChat } from '@suite/realtime-chat';
 import { asError } from '@suite/logging';
 import { RedisConnections } from '@suite/redis';
 import {
@@ -54,7 +55,14 @@ export class WorkflowFleet implements OnApplicationBootstrap, BeforeApplicationS
     private readonly leases: WorkflowLeases,
     private readonly publisher: EventPublisher,
     @Inject(FIRESTORE) private readonly firestore: Firestore,
+    @Inject(REALTIME_DATABASE) private readonly database: Database,
+    private readonly chat: RealtimeChat,
   ) {}
+
+  /** Realtime Database feeds are followed only where a database is configured (a URL or the emulator). */
+  private get realtimeConfigured(): boolean {
+    return Boolean(this.config.FIREBASE_DATABASE_URL || this.config.FIREBASE_DATABASE_EMULATOR_HOST);
+  }
 
   get enabled(): boolean {
     return this.config.WORKFLOW_LISTENER_ENABLED;
@@ -97,6 +105,11 @@ export class WorkflowFleet implements OnApplicationBootstrap, BeforeApplicationS
     await this.drop(watch, { release: true, dropCache: true });
   }
 
+  /** Control message "threads of user X changed" (watch_thread / unwatch_thread). */
+  threadsChanged(userId: string): void {
+    this.watches.get(userId)?.syncFeeds();
+  }
+
   state(): FleetInstanceState {
     let listeners = 0;
     let cacheEntries = 0;
@@ -125,6 +138,7 @@ export class WorkflowFleet implements OnApplicationBootstrap, BeforeApplicationS
   private async reconcileOnce(): Promise<void> {
     const now = Date.now();
     await Promise.all([...this.watches.values()].map((watch) => this.renew(watch)));
+    for (const watch of this.watches.values()) watch.syncFeeds();
     const online = new Set(await this.redis.command.zrangebyscore(REGISTRY_PRESENCE_KEY, now - PRESENCE_WINDOW_SECONDS * 1000, '+inf'));
     const offline = [...this.watches.values()].filter((watch) => !online.has(watch.userId));
     await Promise.all(offline.map((watch) => this.drop(watch, { release: true, dropCache: true })));
@@ -172,6 +186,8 @@ export class WorkflowFleet implements OnApplicationBootstrap, BeforeApplicationS
         this.scheduleStatePublish();
       },
       onAttached: () => this.scheduleStatePublish(),
+      database: this.realtimeConfigured ? this.database : undefined,
+      watchedThreads: () => this.chat.watchedThreads(lease.userId),
     });
     this.watches.set(lease.userId, watch);
     await this.redis.command.zadd(WORKFLOW_WATCHED_KEY, Date.now() + this.config.WORKFLOW_LEASE_TTL_MS, lease.userId);

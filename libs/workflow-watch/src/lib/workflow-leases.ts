@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { EventPublisher, UserEventDraft } from '@suite/events';
 import { RedisConnections } from '@suite/redis';
-import { buildEventStreamKey, buildUserChannel, buildWorkflowCacheKey, buildWorkflowFenceKey, buildWorkflowLeaseKey } from '@suite/redis-namespaces';
-import { ACQUIRE_LEASE, COMMIT_CONFLICT, COMMIT_STALE, FENCED_COMMIT, RELEASE_LEASE, RENEW_LEASE } from './workflow-scripts';
+import { buildEventStreamKey, buildUserChannel, buildWorkflowCacheKey, buildWorkflowFeedsKey, buildWorkflowFenceKey, buildWorkflowLeaseKey } from '@suite/redis-namespaces';
+import { ACQUIRE_LEASE, COMMIT_CONFLICT, COMMIT_STALE, FENCED_CHANNEL_PUBLISH, FENCED_COMMIT, RELEASE_LEASE, RENEW_LEASE } from './workflow-scripts';
 
 /** A lease this instance holds on a user. */
 export interface UserLease {
@@ -52,7 +52,7 @@ export class WorkflowLeases {
   async release(lease: UserLease, dropCache: boolean): Promise<boolean> {
     const released = await RELEASE_LEASE.run(
       this.redis.command,
-      [buildWorkflowLeaseKey(lease.userId), buildWorkflowCacheKey(lease.userId)],
+      [buildWorkflowLeaseKey(lease.userId), buildWorkflowCacheKey(lease.userId), buildWorkflowFeedsKey(lease.userId)],
       [lease.token, lease.fence, dropCache ? '1' : '0'],
     );
     return released === 1;
@@ -95,5 +95,26 @@ export class WorkflowLeases {
     if (status === COMMIT_CONFLICT) return { status: 'conflict' };
     change.events.forEach((draft, index) => this.publisher.confirmPublished(draft, eventIds[index]));
     return { status: 'committed', eventIds };
+  }
+
+  /** Feed cursors of a user: feed → last message key delivered. */
+  loadFeedCursors(userId: string): Promise<Record<string, string>> {
+    return this.redis.command.hgetall(buildWorkflowFeedsKey(userId));
+  }
+
+  loadFeedCursor(userId: string, feed: string): Promise<string | null> {
+    return this.redis.command.hget(buildWorkflowFeedsKey(userId), feed);
+  }
+
+  /** Moves a feed cursor and, when given, publishes `message` on `channel` (not the replay stream), fenced like `commit`. */
+  async commitToChannel(lease: UserLease, change: { field: string; expected: string | undefined; next: string; channel?: string; message?: string }): Promise<CommitOutcome> {
+    const status = await FENCED_CHANNEL_PUBLISH.run(
+      this.redis.command,
+      [buildWorkflowLeaseKey(lease.userId), buildWorkflowFeedsKey(lease.userId)],
+      [lease.token, lease.fence, change.field, change.expected === undefined ? '0' : '1', change.expected ?? '', change.next, CACHE_TTL_MS, change.channel ?? '', change.message ?? ''],
+    );
+    if (status === COMMIT_STALE) return { status: 'stale' };
+    if (status === COMMIT_CONFLICT) return { status: 'conflict' };
+    return { status: 'committed', eventIds: [] };
   }
 }

@@ -38,14 +38,14 @@ return 1
 `,
 );
 
-/** KEYS[1] lease, KEYS[2] cache; ARGV[1] token, ARGV[2] fence, ARGV[3] '1' to drop the cache too. 1 when released. */
+/** KEYS[1] lease, KEYS[2] cache, KEYS[3] feed cursors; ARGV[1] token, ARGV[2] fence, ARGV[3] '1' to drop cache and cursors too. 1 when released. */
 export const RELEASE_LEASE = new RedisScript(
   'workflow_release_lease',
   `
 local lease = redis.call('HMGET', KEYS[1], 'owner', 'fence')
 if lease[1] ~= ARGV[1] or lease[2] ~= ARGV[2] then return 0 end
 redis.call('DEL', KEYS[1])
-if ARGV[3] == '1' then redis.call('DEL', KEYS[2]) end
+if ARGV[3] == '1' then redis.call('DEL', KEYS[2], KEYS[3]) end
 return 1
 `,
 );
@@ -87,3 +87,26 @@ return ids
 
 /** One script per number of events a commit carries (a task change gives at most two). */
 export const FENCED_COMMIT = [0, 1, 2].map((count) => new RedisScript(`workflow_fenced_commit_${count}`, fencedCommitSource(count)));
+
+/**
+ * The fenced commit for a message that goes on a channel only (chat threads, direct messages: not
+ * the user's replay stream): lease check, compare-and-set of the cache entry (the last message key
+ * delivered), then PUBLISH. KEYS[1] lease, KEYS[2] feed cursors; ARGV: 1 token, 2 fence, 3 feed,
+ * 4 '1' if an old value is expected, 5 old value, 6 new value, 7 cache TTL ms, 8 channel, 9 message.
+ * Returns 1, COMMIT_STALE or COMMIT_CONFLICT.
+ */
+export const FENCED_CHANNEL_PUBLISH = new RedisScript(
+  'workflow_fenced_channel_publish',
+  `
+local lease = redis.call('HMGET', KEYS[1], 'owner', 'fence')
+if lease[1] ~= ARGV[1] or lease[2] ~= ARGV[2] then return ${COMMIT_STALE} end
+local current = redis.call('HGET', KEYS[2], ARGV[3])
+local expected = false
+if ARGV[4] == '1' then expected = ARGV[5] end
+if current ~= expected then return ${COMMIT_CONFLICT} end
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
+return 1
+`,
+);

@@ -1,5 +1,6 @@
 import { startChromaServer, ChromaServer } from './chroma-server';
 import { FirestoreEmulator, startFirestoreEmulator } from './firestore-emulator';
+import { FirebaseDatabaseServer, startFirebaseDatabaseServer } from './firebase-database-server';
 import { findFreePort } from './free-port';
 import { RedisServer, startRedisServer } from './redis-server';
 
@@ -13,6 +14,8 @@ export interface LocalStack {
   readonly redis: RedisServer;
   readonly firestore: FirestoreEmulator;
   readonly chroma: ChromaServer;
+  /** The Realtime Database stand-in (firebase-server), always on a free port. */
+  readonly realtimeDatabase: FirebaseDatabaseServer;
   /** The environment that points an app (or a test) at this stack. */
   readonly environment: Record<string, string>;
   stop(): Promise<void>;
@@ -42,11 +45,17 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     FirestoreEmulator,
     ChromaServer,
   ];
+  const realtimeDatabase = await startFirebaseDatabaseServer(await findFreePort()).catch(async (error: unknown) => {
+    await Promise.all([redis.stop(), firestore.stop(), chroma.stop()]);
+    throw error;
+  });
   return {
     redis,
     firestore,
     chroma,
+    realtimeDatabase,
     environment: {
+      FIREBASE_DATABASE_EMULATOR_HOST: realtimeDatabase.hostPort,
       LISTENERS_REDIS_HOST: redis.host,
       LISTENERS_REDIS_PORT: String(redis.port),
       FIRESTORE_EMULATOR_HOST: firestore.hostPort,
@@ -56,7 +65,7 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
       CHROMA_PORT: String(chroma.port),
     },
     stop: async () => {
-      await Promise.all([redis.stop(), firestore.stop(), chroma.stop()]);
+      await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), realtimeDatabase.stop()]);
     },
   };
 }
