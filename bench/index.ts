@@ -10,8 +10,9 @@ import { say } from './lib/report';
 import { rpcGatewayBench } from './rpc-gateway/rpc-gateway.bench';
 import { tasksBench } from './tasks/tasks.bench';
 import { vectorBench } from './vector/vector.bench';
+import { workflowBench } from './workflow/workflow.bench';
 
-const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmBench, cronBench, vectorBench];
+const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmBench, cronBench, vectorBench, workflowBench];
 
 function find(name: string): Bench | undefined {
   return BENCHES.find((bench) => bench.name === name || bench.aliases?.includes(name));

@@ -4,6 +4,8 @@ import { AppConfig, ConfigModule } from '@suite/config';
 import { CronSchedulesModule } from '@suite/cron-schedules';
 import { EventPublisher, EventsModule } from '@suite/events';
 import { FirebaseModule } from '@suite/firebase';
+import { FirestoreDocumentsModule } from '@suite/firestore-documents';
+import { RealtimeChatModule } from '@suite/realtime-chat';
 import { LivenessModule } from '@suite/liveness';
 import { LlmModule } from '@suite/llm';
 import { MetricsModule, MetricsService } from '@suite/metrics';
@@ -12,10 +14,13 @@ import { RegistryModule } from '@suite/registry';
 import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
 import { VectorModule } from '@suite/vector';
+import { WorkflowControlClient } from '@suite/workflow-watch';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { CronRpcHandler } from './handlers/cron.rpc-handler';
 import { ChromaVectorRpcHandler } from './handlers/chroma-vector.rpc-handler';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
+import { FirebaseManagementRpcHandler } from './handlers/firebase-management.rpc-handler';
+import { FirebaseRealtimeRpcHandler } from './handlers/firebase-realtime.rpc-handler';
 import { LlmConversationRpcHandler } from './handlers/llm-conversation.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
 import { TaskRpcHandler } from './handlers/task.rpc-handler';
@@ -42,6 +47,8 @@ const RPC_HANDLERS: Type[] = [
   LlmConversationRpcHandler,
   CronRpcHandler,
   ChromaVectorRpcHandler,
+  FirebaseManagementRpcHandler,
+  FirebaseRealtimeRpcHandler,
 ];
 
 @Module({})
@@ -61,6 +68,8 @@ export class GatewayModule {
         RedisModule,
         MetricsModule,
         FirebaseModule,
+        FirestoreDocumentsModule,
+        RealtimeChatModule,
         EventsModule,
         RegistryModule,
         TasksModule,
@@ -80,6 +89,7 @@ export class GatewayModule {
         EventsWebSocket,
         QueueDashboard,
         QueueMetrics,
+        WorkflowControlClient,
         eventMetrics,
         ...RPC_HANDLERS,
         ...extraHandlers,

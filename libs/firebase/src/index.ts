@@ -1,2 +1,3 @@
-export { FirebaseModule, FIRESTORE } from './lib/firebase.module';
+export { FirebaseModule, FIRESTORE, REALTIME_DATABASE, realtimeDatabaseUrl } from './lib/firebase.module';
 export type { Firestore } from 'firebase-admin/firestore';
+export type { Database, Reference, DataSnapshot } from 'firebase-admin/database';

@@ -19,3 +19,5 @@ export { seededRandom } from './lib/seeded-random';
 export { testRedisClient } from './lib/test-redis';
 export { onRedisCluster, singleNodeOnly } from './lib/topology';
 export type { TestRedis } from './lib/test-redis';
+export { writeFirestoreDocument, deleteFirestoreDocument } from './lib/firestore-rest';
+export { startFirebaseDatabaseServer } from './lib/stack/firebase-database-server';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HeartbeatResult, LegacyUserRecord, PresenceRegistry } from '@suite/registry';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
+import { WorkflowControlClient } from '@suite/workflow-watch';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { UserParams } from './common-params';
 import { ID_LENGTH } from './param-limits';
@@ -28,21 +29,31 @@ export class ListOnlineParams {
 @RpcNamespace('REGISTRY', { description: 'Sessions and presence (legacy registry)' })
 @Injectable()
 export class RegistryRpcHandler {
-  constructor(private readonly presence: PresenceRegistry) {}
+  constructor(
+    private readonly presence: PresenceRegistry,
+    /** Presence changes become "watch"/"unwatch" messages to the workflow-listener fleet. */
+    private readonly workflowControl: WorkflowControlClient,
+  ) {}
 
   @RpcMethod('register_user', { params: ['user_id', 'session_id', 'backend_route'], dto: RegisterUserParams })
-  registerUser(params: RegisterUserParams): Promise<LegacyUserRecord> {
-    return this.presence.registerUser(params.user_id, params.session_id, params.backend_route ?? '');
+  async registerUser(params: RegisterUserParams): Promise<LegacyUserRecord> {
+    const record = await this.presence.registerUser(params.user_id, params.session_id, params.backend_route ?? '');
+    this.workflowControl.watch(params.user_id);
+    return record;
   }
 
   @RpcMethod('unregister_session', { params: ['session_id'], dto: SessionParams })
-  unregisterSession(params: SessionParams) {
-    return this.presence.unregisterSession(params.session_id);
+  async unregisterSession(params: SessionParams) {
+    const outcome = await this.presence.unregisterSession(params.session_id);
+    if (outcome.success && outcome.user_id && !(await this.presence.isOnline(outcome.user_id))) this.workflowControl.unwatch(outcome.user_id);
+    return outcome;
   }
 
   @RpcMethod('heartbeat', { params: ['user_id', 'session_id'], dto: HeartbeatParams })
-  heartbeat(params: HeartbeatParams): Promise<HeartbeatResult> {
-    return this.presence.heartbeat(params.user_id, params.session_id);
+  async heartbeat(params: HeartbeatParams): Promise<HeartbeatResult> {
+    const result = await this.presence.heartbeat(params.user_id, params.session_id);
+    if (result.success) this.workflowControl.heartbeat(params.user_id);
+    return result;
   }
 
   @RpcMethod('get_user', { params: ['user_id'], dto: UserParams })

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
-import { ChannelSubscriber } from '@suite/events';
 import { RedisConnections, RedisHealth } from '@suite/redis';
-import { WORKFLOW_WATCHED_KEY } from '@suite/redis-namespaces';
+import { readWorkflowFleetStats, WorkflowFleetStats } from '@suite/workflow-watch';
 
 export interface Healthz {
   status: 'ok' | 'degraded';
   version: string;
-  /** Event channels this gateway instance is subscribed to for connected clients. */
+  /** Firestore listeners the workflow-listener fleet has attached (two per watched user when healthy). */
   listeners_count: number;
-  /** Users the workflow-listener fleet watches right now. */
+  /** Users the workflow-listener fleet watches right now (an unexpired lease). */
   workflow_listeners_count: number;
   redis: RedisHealth;
   uptime_s: number;
@@ -22,22 +21,22 @@ export class HealthService {
   constructor(
     private readonly config: AppConfig,
     private readonly redis: RedisConnections,
-    private readonly subscriber: ChannelSubscriber,
   ) {}
 
   async healthz(): Promise<Healthz> {
     const redis = await this.redis.health();
+    const fleet = redis === 'ok' ? await this.fleetStats() : undefined;
     return {
       status: redis === 'ok' ? 'ok' : 'degraded',
       version: this.config.APP_VERSION,
-      listeners_count: this.subscriber.channelCount,
-      workflow_listeners_count: redis === 'ok' ? await this.watchedUsers() : 0,
+      listeners_count: fleet?.listeners ?? 0,
+      workflow_listeners_count: fleet?.users ?? 0,
       redis,
       uptime_s: Math.floor((Date.now() - this.startedAt) / 1000),
     };
   }
 
-  private async watchedUsers(): Promise<number> {
-    return this.redis.command.zcount(WORKFLOW_WATCHED_KEY, Date.now(), '+inf').catch(() => 0);
+  private fleetStats(): Promise<WorkflowFleetStats | undefined> {
+    return readWorkflowFleetStats(this.redis).catch(() => undefined);
   }
 }

@@ -4,8 +4,8 @@ import { ChannelSubscriber } from '@suite/events';
 import { listLiveInstances, LiveInstance } from '@suite/liveness';
 import { LlmService, ProviderDescription } from '@suite/llm';
 import { RedisConnections } from '@suite/redis';
-import { WORKFLOW_WATCHED_KEY } from '@suite/redis-namespaces';
 import { MethodRegistry } from '@suite/rpc-server';
+import { listWatchedUsers, readWorkflowFleetStats, WorkflowFleetStats } from '@suite/workflow-watch';
 
 type Status = 'ok' | 'error' | 'not_configured';
 
@@ -15,7 +15,16 @@ export interface DebugReport {
   firestore: { status: Status; target: string };
   chroma: { status: Status; url: string };
   llm: { status: Status } & ProviderDescription & { development_model: boolean };
-  workflow_listeners: { status: Status; enabled: boolean; active_count: number; users: string[] };
+  workflow_listeners: {
+    /** ok while a listener instance reports; error when enabled and none does. */
+    status: Status;
+    enabled: boolean;
+    active_count: number;
+    users: string[];
+    cache_entries: number;
+    listeners: number;
+    instances: number;
+  };
   instances: LiveInstance[];
   rpc: { methods: number; subscribed_channels: number };
   flags: { UNIFIED_REGISTRY_ENABLED: boolean; REGISTRY_DEBUG: boolean; WORKFLOW_LISTENER_ENABLED: boolean };
@@ -37,7 +46,7 @@ export class DebugService {
     const [chroma, instances, watched, llm] = await Promise.all([
       this.probe(`${chromaUrl}/api/v2/heartbeat`),
       redisStatus === 'ok' ? listLiveInstances(this.redis, this.config).catch(() => []) : Promise.resolve([]),
-      redisStatus === 'ok' ? this.redis.command.zrangebyscore(WORKFLOW_WATCHED_KEY, Date.now(), '+inf').catch(() => []) : Promise.resolve([]),
+      redisStatus === 'ok' ? this.workflowListeners() : Promise.resolve(undefined),
       this.llm.probe(1000),
     ]);
     const firestoreTarget = this.config.FIRESTORE_EMULATOR_HOST ? `emulator ${this.config.FIRESTORE_EMULATOR_HOST}` : `project ${this.config.FIREBASE_PROJECT_ID}`;
@@ -48,7 +57,15 @@ export class DebugService {
       firestore: { status: firestore, target: firestoreTarget },
       chroma: { status: chroma, url: chromaUrl },
       llm: { status: llm, ...this.llm.description, development_model: this.llm.description.provider === 'development-server' },
-      workflow_listeners: { status: 'ok', enabled: this.config.WORKFLOW_LISTENER_ENABLED, active_count: watched.length, users: watched.slice(0, 100) },
+      workflow_listeners: {
+        status: !this.config.WORKFLOW_LISTENER_ENABLED ? 'not_configured' : watched && watched.stats.instances > 0 ? 'ok' : 'error',
+        enabled: this.config.WORKFLOW_LISTENER_ENABLED,
+        active_count: watched?.stats.users ?? 0,
+        users: watched?.users ?? [],
+        cache_entries: watched?.stats.cache_entries ?? 0,
+        listeners: watched?.stats.listeners ?? 0,
+        instances: watched?.stats.instances ?? 0,
+      },
       instances,
       rpc: { methods: this.registry.list().length, subscribed_channels: this.subscriber.channelCount },
       flags: {
@@ -57,6 +74,15 @@ export class DebugService {
         WORKFLOW_LISTENER_ENABLED: this.config.WORKFLOW_LISTENER_ENABLED,
       },
     };
+  }
+
+  private async workflowListeners(): Promise<{ stats: WorkflowFleetStats; users: string[] } | undefined> {
+    try {
+      const [stats, users] = await Promise.all([readWorkflowFleetStats(this.redis), listWatchedUsers(this.redis, 100)]);
+      return { stats, users };
+    } catch {
+      return undefined;
+    }
   }
 
   private async probe(url: string): Promise<Status> {

@@ -269,6 +269,42 @@ export class AppConfig {
   /** Texts per embeddings API request. */
   @EnvInteger() @IsInt() @Min(1) @Max(2048)
   OPENAI_EMBEDDING_BATCH_SIZE = 256;
+  // --- Firebase calls, the workflow listener, the Realtime Database (issue 16) ---
+  /** A Firestore or Realtime Database call still unanswered after this is UNAVAILABLE (the SDK retries meanwhile). */
+  @EnvInteger() @IsInt() @Min(100)
+  FIREBASE_OPERATION_TIMEOUT_MS = 10_000;
+
+  /** retry_after_ms given to callers while Firestore or the Realtime Database is unreachable. */
+  @EnvInteger() @IsInt() @Min(0)
+  FIREBASE_RETRY_AFTER_MS = 5000;
+
+  /** Service-account JSON file; unset means Google's default credentials (or the emulators). */
+  @IsOptional() @EmptyAsUndefined() @IsString()
+  FIREBASE_CREDENTIALS_FILE?: string;
+
+  /** Realtime Database URL, e.g. https://<project>-default-rtdb.firebaseio.com; defaults from the project. */
+  @IsOptional() @EmptyAsUndefined() @Matches(/^https?:\/\/\S+$/, { message: 'FIREBASE_DATABASE_URL must be an http(s) URL' })
+  FIREBASE_DATABASE_URL?: string;
+
+  /** host:port of a Realtime Database emulator (firebase-server in tests); unset in production. */
+  @IsOptional() @EmptyAsUndefined() @Matches(/^[^:\s]+:\d{1,5}$/, { message: 'FIREBASE_DATABASE_EMULATOR_HOST must be host:port' })
+  FIREBASE_DATABASE_EMULATOR_HOST?: string;
+
+  /** A listener instance's lease on a user lasts this long and is renewed while it watches; a dead instance's users are taken over after it. */
+  @EnvInteger() @IsInt() @Min(500)
+  WORKFLOW_LEASE_TTL_MS = 15_000;
+
+  /** How often each listener instance reconciles with the registry's presence (watch the online, drop the offline) and renews its leases. */
+  @EnvInteger() @IsInt() @Min(100)
+  WORKFLOW_RECONCILE_INTERVAL_MS = 5000;
+
+  /** A Firestore listener silent this long (or in error) is re-subscribed; it resumes from the Redis cache. */
+  @EnvInteger() @IsInt() @Min(500)
+  WORKFLOW_WATCHDOG_SILENCE_MS = 600_000;
+
+  /** Users one listener instance watches at most (two Firestore listeners each). */
+  @EnvInteger() @IsInt() @Min(1)
+  WORKFLOW_MAX_USERS_PER_INSTANCE = 5000;
 }
 
 /** Names of the variables that a given app cannot run without. */

@@ -50,3 +50,8 @@ export function loadConfig(environment: Environment = process.env, required: Req
 export function exportFirestoreEmulatorHost(config: AppConfig): void {
   if (config.FIRESTORE_EMULATOR_HOST) process.env['FIRESTORE_EMULATOR_HOST'] = config.FIRESTORE_EMULATOR_HOST;
 }
+
+/** The same for the Realtime Database emulator (FIREBASE_DATABASE_EMULATOR_HOST; firebase-server in tests). */
+export function exportFirebaseDatabaseEmulatorHost(config: AppConfig): void {
+  if (config.FIREBASE_DATABASE_EMULATOR_HOST) process.env['FIREBASE_DATABASE_EMULATOR_HOST'] = config.FIREBASE_DATABASE_EMULATOR_HOST;
+}

@@ -87,8 +87,11 @@ export const buildRateLimitKey = (scope: string, windowStart: number): string =>
 /** Sorted set of live app instances scored by last liveness beat (ms). */
 export const INSTANCES_KEY = `${NS.INSTANCES}:live`;
 
-/** Which workflow-listener instance watches a user (a lease). */
-export const buildWorkflowLeaseKey = (userId: string): string => `${NS.WORKFLOW}:lease:${part('userId', userId)}`;
+/**
+ * Which workflow-listener instance watches a user (a lease: owner token and fence). Tagged with the
+ * user, like the user's event stream, so the fenced publish checks the lease in the same script.
+ */
+export const buildWorkflowLeaseKey = (userId: string): string => `${NS.WORKFLOW}:lease:{${part('userId', userId)}}`;
 
 /** Control channel on which the listener fleet is asked to watch or unwatch a user. */
 export const WORKFLOW_CONTROL_CHANNEL = `${NS.WORKFLOW}:control`;
@@ -192,3 +195,22 @@ export const buildCronUserSchedulesKey = (keyspace: string, userId: string): str
 /** Bytes charged per record id of one collection (hash id → bytes): each record is charged and refunded exactly once. */
 export const buildVectorStorageLedgerKey = (companyId: string, collectionName: string): string =>
   `quota:{${part('companyId', companyId)}}:storage_ledger:${part('collectionName', collectionName)}`;
+// --- workflow listener (hash tag: the user, shared with the user's event stream) ---
+
+/** Fencing counter of a user's lease: incremented on each new holder, never reset. */
+export const buildWorkflowFenceKey = (userId: string): string => `${NS.WORKFLOW}:fence:{${part('userId', userId)}}`;
+
+/** Last values seen of a user's watched documents: field `<collection>/<doc id>` → JSON. */
+export const buildWorkflowCacheKey = (userId: string): string => `${NS.WORKFLOW}:cache:{${part('userId', userId)}}`;
+
+/** Sorted set of live listener instances scored by expiry (ms); each has a stats hash. */
+export const WORKFLOW_INSTANCES_KEY = `${NS.WORKFLOW}:instances`;
+
+/** A listener instance's counters (`users`, `listeners`, `cache_entries`), refreshed at each reconcile. */
+export const buildWorkflowInstanceStatsKey = (instanceId: string): string => `${NS.WORKFLOW}:instance:${part('instanceId', instanceId)}`;
+
+/** Realtime Database threads a user watches (`{space_code}/{thread_key}` members); followed by the user's listener instance. */
+export const buildWorkflowThreadsKey = (userId: string): string => `${NS.WORKFLOW}:threads:{${part('userId', userId)}}`;
+
+/** Last Realtime Database message key delivered per followed feed of a user (`direct`, `thread/<space>/<thread>`). */
+export const buildWorkflowFeedsKey = (userId: string): string => `${NS.WORKFLOW}:feeds:{${part('userId', userId)}}`;

@@ -1,6 +1,7 @@
 import { startChromaServer, ChromaServer } from './chroma-server';
 import { DevModelServer, startDevModelServer } from './dev-model-server';
 import { FirestoreEmulator, startFirestoreEmulator } from './firestore-emulator';
+import { FirebaseDatabaseServer, startFirebaseDatabaseServer } from './firebase-database-server';
 import { findFreePort } from './free-port';
 import { RedisCluster, startRedisCluster } from './redis-cluster';
 import { RedisServer, startRedisServer } from './redis-server';
@@ -27,6 +28,8 @@ export interface LocalStack {
   readonly redisCluster?: RedisCluster;
   /** The development model server, started when OPENAI_API_KEY is unset. */
   readonly devModel?: DevModelServer;
+  /** The Realtime Database stand-in (firebase-server), always on a free port. */
+  readonly realtimeDatabase: FirebaseDatabaseServer;
   /** The environment that points an app (or a test) at this stack. */
   readonly environment: Record<string, string>;
   stop(): Promise<void>;
@@ -66,13 +69,19 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     RedisCluster | undefined,
     DevModelServer | undefined,
   ];
+  const realtimeDatabase = await startFirebaseDatabaseServer(await findFreePort()).catch(async (error: unknown) => {
+    await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), redisCluster?.stop(), devModel?.stop()]);
+    throw error;
+  });
   return {
     redis,
     firestore,
     chroma,
     redisCluster,
     devModel,
+    realtimeDatabase,
     environment: {
+      FIREBASE_DATABASE_EMULATOR_HOST: realtimeDatabase.hostPort,
       LISTENERS_REDIS_HOST: redis.host,
       LISTENERS_REDIS_PORT: String(redis.port),
       FIRESTORE_EMULATOR_HOST: firestore.hostPort,
@@ -84,7 +93,7 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
       ...(devModel ? { OPENAI_BASE_URL: devModel.url } : {}),
     },
     stop: async () => {
-      await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), redisCluster?.stop(), devModel?.stop()]);
+      await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), realtimeDatabase.stop(), redisCluster?.stop(), devModel?.stop()]);
     },
   };
 }
