@@ -22,9 +22,9 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // ESM-only dependencies (of the queue dashboard) compiled to CommonJS for jest's module system;
+  // ESM-only dependencies (of the queue dashboard, and @nestjs/bullmq) compiled to CommonJS for jest's module system;
   // Node itself loads them natively.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@nestjs/bullmq|@nestjs/bull-shared)/)'],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
   globalSetup: path.join(__dirname, 'tools/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'tools/jest/global-teardown.ts'),

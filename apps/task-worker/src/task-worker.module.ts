@@ -4,7 +4,9 @@ import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
 import { RedisModule } from '@suite/redis';
 import { TasksModule } from '@suite/tasks';
-import { QueueWorkers } from './processing/queue-workers';
+import { QueueHost } from './processing/queue-hosts';
+import { queueProcessors } from './processing/queue-processors';
+import { QUEUE_HOSTS, QueueWorkers } from './processing/queue-workers';
 import { TaskJobRunner } from './processing/task-job-runner';
 import { TASK_PROCESSORS, TaskProcessor } from './processing/task-processor';
 import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
@@ -12,11 +14,14 @@ import { DocumentAnalysisProcessor } from './queues/computation/document-analysi
 import { NoopProcessor } from './queues/default/noop.processor';
 import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
+/** The processor of each task type (TaskProcessor), whatever queue it runs on. */
 const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor];
 
 @Module({})
 export class TaskWorkerModule {
   static register(config: AppConfig): DynamicModule {
+    // One @Processor class per configured queue (WORKER_QUEUES): @nestjs/bullmq starts a worker for each.
+    const hosts = queueProcessors(config);
     return {
       module: TaskWorkerModule,
       imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LivenessModule.forApp('task-worker')],
@@ -26,6 +31,8 @@ export class TaskWorkerModule {
         { provide: TASK_PROCESSORS, inject: PROCESSORS, useFactory: (...processors: TaskProcessor[]) => processors },
         TaskJobRunner,
         MaintenanceRunner,
+        ...hosts,
+        { provide: QUEUE_HOSTS, inject: hosts, useFactory: (...instances: QueueHost[]) => instances },
         QueueWorkers,
       ],
     };
