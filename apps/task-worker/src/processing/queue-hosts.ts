@@ -17,28 +17,34 @@ import { TaskJobRunner } from './task-job-runner';
 export abstract class QueueHost extends WorkerHost {
   protected readonly logger = new Logger('QueueWorkers');
   private outageLog?: OutageLog;
-  private running = 0;
+  /** Jobs taken and not yet settled in Redis (BullMQ emits `completed` or `failed` once it is). */
+  private readonly unsettled = new Set<string>();
 
   get queueName(): QueueName {
     return this.worker.name as QueueName;
   }
 
-  /** Jobs whose processing has not ended yet. */
+  /**
+   * Jobs being processed, or processed but whose outcome BullMQ has not written yet: ending the
+   * connections then would make BullMQ retry that write without pause, forever.
+   */
   get inFlight(): number {
-    return this.running;
-  }
-
-  get redisUnreachable(): boolean {
-    return this.outage.unreachable;
+    return this.unsettled.size;
   }
 
   async process(job: Job<TaskJobData>): Promise<unknown> {
-    this.running += 1;
-    try {
-      return await this.run(job);
-    } finally {
-      this.running -= 1;
-    }
+    if (job.id) this.unsettled.add(job.id);
+    return this.run(job);
+  }
+
+  @OnWorkerEvent('completed')
+  onSettled(job: Job | undefined): void {
+    if (job?.id) this.unsettled.delete(job.id);
+  }
+
+  @OnWorkerEvent('failed')
+  onAttemptFailed(job: Job | undefined): void {
+    if (job?.id) this.unsettled.delete(job.id);
   }
 
   protected abstract run(job: Job<TaskJobData>): Promise<unknown>;

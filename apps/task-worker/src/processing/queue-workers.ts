@@ -22,10 +22,10 @@ type DrainOutcome = 'drained' | 'expired' | 'unreachable';
  * classes of WORKER_QUEUES). At start-up, refuses a job type of a served queue that has no handler;
  * once the app is up (Redis answered), starts the workers. On shutdown, before any module closes
  * its Redis connections: the workers stop taking jobs and the running ones finish within
- * SHUTDOWN_GRACE_MS. As soon as nothing is in flight while Redis does not answer, the workers'
- * connections are ended instead of waited for (their close would wait for Redis forever); when
- * the grace runs out, the running jobs are aborted and left to the stalled-job recovery of
- * another worker.
+ * SHUTDOWN_GRACE_MS. As soon as nothing is in flight (nor waiting for its outcome to be written)
+ * while Redis does not answer, the workers' connections are ended instead of waited for (their
+ * close would wait for Redis forever); when the grace runs out, the running jobs are aborted: the
+ * attempt fails and is retried with backoff.
  */
 @Injectable()
 export class QueueWorkers implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -63,10 +63,9 @@ export class QueueWorkers implements OnModuleInit, OnApplicationBootstrap, Befor
     const closing = Promise.all(this.hosts.map((host) => host.worker.close()));
     const outcome = await this.drain(closing);
     if (outcome === 'expired') {
-      // A second close(true) would only wait for the first close: abort the jobs, and end the
-      // connections so that their locks lapse and another worker runs them again.
+      // The running jobs end at once (their attempt fails and is retried with backoff by whichever
+      // worker is up), and the close completes once BullMQ has written that.
       this.runner.abortAll(new Error('worker shutting down'));
-      await this.endConnections();
       this.logger.warn({ event: 'drain_timeout', grace_ms: this.config.SHUTDOWN_GRACE_MS });
     } else if (outcome === 'unreachable') {
       await this.endConnections();
