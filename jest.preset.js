@@ -23,9 +23,9 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // ESM-only dependencies (of the queue dashboard) compiled to CommonJS for jest's module system;
+  // ESM-only dependencies (of the queue dashboard, and @nestjs/bullmq) compiled to CommonJS for jest's module system;
   // Node itself loads them natively.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@nestjs/bullmq|@nestjs/bull-shared)/)'],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
   setupFiles: [path.join(__dirname, 'tools/jest/lane-setup.js')],
   reporters: ['default', path.join(__dirname, 'tools/jest/results-reporter.js')],

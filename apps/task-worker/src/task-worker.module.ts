@@ -6,7 +6,9 @@ import { LlmModule } from '@suite/llm';
 import { RedisModule } from '@suite/redis';
 import { TasksModule } from '@suite/tasks';
 import { VectorModule } from '@suite/vector';
-import { QueueWorkers } from './processing/queue-workers';
+import { QueueHost } from './processing/queue-hosts';
+import { queueProcessors } from './processing/queue-processors';
+import { QUEUE_HOSTS, QueueWorkers } from './processing/queue-workers';
 import { TaskJobRunner } from './processing/task-job-runner';
 import { TASK_PROCESSORS, TaskProcessor } from './processing/task-processor';
 import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
@@ -16,11 +18,14 @@ import { NoopProcessor } from './queues/default/noop.processor';
 import { LlmConversationProcessor } from './queues/llm/llm-conversation.processor';
 import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
+/** The processor of each task type (TaskProcessor), whatever queue it runs on. */
 const PROCESSORS = [DocumentAnalysisProcessor, NoopProcessor, LlmConversationProcessor, VectorComputationProcessor];
 
 @Module({})
 export class TaskWorkerModule {
   static register(config: AppConfig): DynamicModule {
+    // One @Processor class per configured queue (WORKER_QUEUES): @nestjs/bullmq starts a worker for each.
+    const hosts = queueProcessors(config);
     return {
       module: TaskWorkerModule,
       imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LlmModule, VectorModule, LivenessModule.forApp('task-worker')],
@@ -30,6 +35,8 @@ export class TaskWorkerModule {
         { provide: TASK_PROCESSORS, inject: PROCESSORS, useFactory: (...processors: TaskProcessor[]) => processors },
         TaskJobRunner,
         MaintenanceRunner,
+        ...hosts,
+        { provide: QUEUE_HOSTS, inject: hosts, useFactory: (...instances: QueueHost[]) => instances },
         QueueWorkers,
       ],
     };

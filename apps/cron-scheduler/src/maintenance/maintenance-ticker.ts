@@ -1,8 +1,10 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@suite/config';
 import { MAINTENANCE_JOBS, maintenanceJobId } from '@suite/job-contracts';
-import { TaskQueues } from '@suite/queues';
+import { asError } from '@suite/logging';
+import { Queue } from 'bullmq';
 
 const INTERVAL_NAME = 'maintenance';
 
@@ -17,7 +19,7 @@ export class MaintenanceTicker implements OnApplicationBootstrap {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly queues: TaskQueues,
+    @InjectQueue('maintenance') private readonly queue: Queue,
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
@@ -30,13 +32,13 @@ export class MaintenanceTicker implements OnApplicationBootstrap {
     const interval = this.config.MAINTENANCE_INTERVAL_MS;
     const window = Math.floor(now / interval) * interval;
     try {
-      await this.queues.queue('maintenance').add(MAINTENANCE_JOBS.registry_cleanup, { window }, {
+      await this.queue.add(MAINTENANCE_JOBS.registry_cleanup, { window }, {
         jobId: maintenanceJobId('registry_cleanup', window),
         removeOnComplete: { age: 3600 },
         removeOnFail: { age: 86_400 },
       });
     } catch (error) {
-      this.logger.warn({ event: 'maintenance_tick_failed', error: (error as Error).message });
+      this.logger.warn({ event: 'maintenance_tick_failed', error: asError(error).message });
     }
   }
 }

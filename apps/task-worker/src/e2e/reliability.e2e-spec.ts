@@ -94,6 +94,23 @@ describe('task-worker reliability, with real worker processes', () => {
     await next.stop();
   }, 120_000);
 
+  it('SIGTERM with a job longer than the grace: the attempt is aborted, the worker exits 0, the next worker runs the task again', async () => {
+    const user = uniqueId('rel');
+    const worker = await startWorker({ SHUTDOWN_GRACE_MS: '1000' });
+    const taskId = await startSlowTask(user, 12, 500);
+    await waitFor(() => stepsSeen(taskId) >= 1, 'the job to be running', 20_000, 50);
+
+    worker.child.kill('SIGTERM');
+    expect(await exitOf(worker)).toBe(0);
+    expect(worker.output()).toContain('drain_timeout');
+    expect(completions(taskId)).toBe(0);
+
+    const next = await startWorker();
+    await waitFor(() => completions(taskId) >= 1, 'the abandoned job to complete on the next worker', 60_000, 100);
+    expect((await tasks.status(taskId))?.status).toBe('completed');
+    await next.stop();
+  }, 120_000);
+
   it('a running job stops at its next step when cancelled', async () => {
     const user = uniqueId('rel');
     const worker = await startWorker();

@@ -72,14 +72,15 @@ export class TaskJobRunner {
     }
     try {
       if (remainingMs <= 0) throw new TaskDurationExceededError(data.task_id, data.max_duration);
-      const expired = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => {
-          const error = new TaskDurationExceededError(data.task_id, data.max_duration);
-          abort.abort(error);
-          reject(error);
-        }, remainingMs);
+      // The job ends when its processor does, or at once when aborted (max_duration, hard shutdown)
+      // even if the processor does not look at its signal.
+      const aborted = new Promise<never>((_resolve, reject) => {
+        const onAbort = () => reject(abort.signal.reason instanceof Error ? abort.signal.reason : new Error('aborted'));
+        if (abort.signal.aborted) onAbort();
+        else abort.signal.addEventListener('abort', onAbort, { once: true });
       });
-      const result = await Promise.race([processor.process(data, { step, signal: abort.signal, attempt: job.attemptsMade + 1 }), expired]);
+      timer = setTimeout(() => abort.abort(new TaskDurationExceededError(data.task_id, data.max_duration)), remainingMs);
+      const result = await Promise.race([processor.process(data, { step, signal: abort.signal, attempt: job.attemptsMade + 1 }), aborted]);
       await this.reporter.report(data, { status: 'completed', progress: 100, current_step: 'completed', result, data: result }, this.identity.instanceId);
       return result;
     } catch (error) {

@@ -1,5 +1,4 @@
 import type { TaskJobData, TaskType } from '@suite/job-contracts';
-import type { ProgressStep } from '@suite/tasks';
 
 export interface ProcessingContext {
   /** Reports a running step (throws TaskCancelledError when the task was cancelled meanwhile). */
@@ -17,5 +16,3 @@ export interface TaskProcessor<Payload = unknown, Result = unknown> {
 }
 
 export const TASK_PROCESSORS = Symbol('TASK_PROCESSORS');
-
-export type RunningStep = Omit<ProgressStep, 'status'>;

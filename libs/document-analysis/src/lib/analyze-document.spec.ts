@@ -23,6 +23,14 @@ describe('analyzeDocument', () => {
     expect(types).toEqual(expect.arrayContaining(['MONEY', 'DATE', 'EMAIL']));
   });
 
+  it('lists each entity once, with the number of times it occurs', () => {
+    const repeated = Array.from({ length: 20 }, () => 'Write to billing@acme.example today.').join(' ');
+    const { entities } = analyzeDocument(`${repeated} Or to help@acme.example.`);
+    expect(entities.filter((entity) => entity.value === 'billing@acme.example')).toEqual([{ value: 'billing@acme.example', type: 'EMAIL', count: 20 }]);
+    expect(entities.filter((entity) => entity.type === 'EMAIL')).toHaveLength(2);
+    expect(entities.find((entity) => entity.value === 'help@acme.example')).toMatchObject({ count: 1 });
+  });
+
   it('counts words in any script', () => {
     const stats = analyzeDocument('Facture numéro 12 — payée. Счёт оплачен. 請求書').language_independent;
     expect(stats.words).toBe(7);

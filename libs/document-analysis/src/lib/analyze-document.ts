@@ -15,7 +15,8 @@ export interface DocumentAnalysis {
   sentences: { count: number; average_words: number; longest: string };
   tokens: { count: number; by_type: Record<string, number> };
   keywords: Array<{ term: string; count: number }>;
-  entities: Array<{ value: string; type: string }>;
+  /** Each distinct entity (value and type) once, with how often it occurs, in order of first occurrence. */
+  entities: Array<{ value: string; type: string; count: number }>;
 }
 
 export const ANALYSIS_STEPS = ['statistics', 'sentences', 'tokens', 'keywords', 'entities'] as const;
@@ -48,10 +49,22 @@ function languageIndependent(text: string): DocumentAnalysis['language_independe
   };
 }
 
+/** One entry per distinct (value, type), counted, in order of first occurrence. */
+function countDistinct(entities: Array<{ value: string; type: string }>): DocumentAnalysis['entities'] {
+  const distinct = new Map<string, { value: string; type: string; count: number }>();
+  for (const { value, type } of entities) {
+    const key = `${type}\u0000${value}`;
+    const entry = distinct.get(key);
+    if (entry) entry.count += 1;
+    else distinct.set(key, { value, type, count: 1 });
+  }
+  return [...distinct.values()];
+}
+
 /**
  * Analyses a document's text: language-independent statistics, then (English model) sentences,
  * tokens by type, keywords (frequent non-stop-word terms) and named entities (dates, money,
- * percentages, emails, URLs, …). Calls `onStep` as each step starts.
+ * percentages, emails, URLs, …), each distinct entity once with its count. Calls `onStep` as each step starts.
  */
 export function analyzeDocument(text: string, onStep: StepListener = () => undefined): DocumentAnalysis {
   onStep('statistics', 0);
@@ -76,7 +89,7 @@ export function analyzeDocument(text: string, onStep: StepListener = () => undef
     .out(its.normal, as.freqTable) as unknown as Array<[string, number]>;
 
   onStep('entities', 4);
-  const entities = (doc.entities().out(its.detail) as unknown as Array<{ value: string; type: string }>).map(({ value, type }) => ({ value, type }));
+  const entities = countDistinct(doc.entities().out(its.detail) as unknown as Array<{ value: string; type: string }>);
 
   return {
     language_independent,

@@ -1,35 +1,42 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, QUEUE_NAMES, QueueName } from '@suite/config';
+import { InjectQueue } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { QUEUE_NAMES, QueueName } from '@suite/config';
 import { RedisConnections } from '@suite/redis';
-import { Queue, QueueOptions } from 'bullmq';
+import { Queue } from 'bullmq';
+import { endConnectionsNow } from './end-connections';
 
 export type QueueCounts = Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed' | 'paused' | 'prioritized' | 'waiting-children', number>;
 
 /**
  * The producer side of the four BullMQ queues (`default`, `computation`, `llm`, `maintenance`),
- * under the hash-tagged QUEUE_PREFIX so every key of a queue lands in one Redis Cluster slot.
+ * registered by QueuesModule under the hash-tagged QUEUE_PREFIX so every key of a queue lands in
+ * one Redis Cluster slot. @nestjs/bullmq closes them on shutdown.
  */
 @Injectable()
-export class TaskQueues implements OnApplicationShutdown {
-  private readonly queues = new Map<QueueName, Queue>();
+export class TaskQueues implements BeforeApplicationShutdown {
+  private readonly queues: ReadonlyMap<QueueName, Queue>;
 
   constructor(
     private readonly redis: RedisConnections,
-    private readonly config: AppConfig,
-  ) {}
-
-  /** Options shared by queues and workers. */
-  options(): QueueOptions {
-    return { connection: this.redis.bullmqConnection(), prefix: this.config.QUEUE_PREFIX };
+    @InjectQueue('default') defaultQueue: Queue,
+    @InjectQueue('computation') computation: Queue,
+    @InjectQueue('llm') llm: Queue,
+    @InjectQueue('maintenance') maintenance: Queue,
+  ) {
+    this.queues = new Map<QueueName, Queue>([
+      ['default', defaultQueue],
+      ['computation', computation],
+      ['llm', llm],
+      ['maintenance', maintenance],
+    ]);
+    // Connection errors are retried by ioredis and surface on calls; an 'error' nobody listens to
+    // would end the process.
+    for (const queue of this.queues.values()) queue.on('error', () => undefined);
   }
 
   queue(name: QueueName): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = new Queue(name, this.options());
-      queue.on('error', () => undefined); // connection errors are retried by ioredis and surface on calls
-      this.queues.set(name, queue);
-    }
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`unknown queue "${name}"`);
     return queue;
   }
 
@@ -44,7 +51,13 @@ export class TaskQueues implements OnApplicationShutdown {
     return Object.fromEntries(entries) as Record<QueueName, QueueCounts>;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+  /**
+   * With Redis unreachable, a queue's close waits for a QUIT that can never be sent: end the
+   * connections instead, so the shutdown that follows does not hang (nothing is lost: a queue
+   * holds no state of its own).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.redis.command.status === 'ready') return;
+    await Promise.all([...this.queues.values()].map((queue) => endConnectionsNow(queue)));
   }
 }

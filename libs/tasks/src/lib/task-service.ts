@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { queueOf, TASK_TYPES, TaskJobData, TaskType } from '@suite/job-contracts';
-import { LogContext } from '@suite/logging';
+import { asError, LogContext } from '@suite/logging';
 import { TaskQueues } from '@suite/queues';
-import { CompanyQuotasService, TaskRecord, TaskRegistry, UnifiedRegistry } from '@suite/registry';
+import { TaskRecord, TaskRegistry, UnifiedRegistry } from '@suite/registry';
 import { TaskProgressReporter } from './task-progress-reporter';
 
 export interface StartTaskRequest<Payload> {
@@ -48,7 +48,6 @@ export class TaskService {
     private readonly queues: TaskQueues,
     private readonly registry: TaskRegistry,
     private readonly users: UnifiedRegistry,
-    private readonly quotas: CompanyQuotasService,
     private readonly reporter: TaskProgressReporter,
   ) {}
 
@@ -119,7 +118,7 @@ export class TaskService {
     const job = Object.hasOwn(TASK_TYPES, type) ? await this.queues.queue(queueOf(type as TaskType)).getJob(taskId) : undefined;
     const state = await job?.getState();
     if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
-      await job.remove().catch((error: unknown) => this.logger.warn({ event: 'cancel_remove_failed', task_id: taskId, error: (error as Error).message }));
+      await job.remove().catch((error: unknown) => this.logger.warn({ event: 'cancel_remove_failed', task_id: taskId, error: asError(error).message }));
     }
     await this.reporter
       .publish({ task_id: taskId, user_id: record.task_info.user_id, trace_id: LogContext.current().trace_id }, { status: 'cancelled', progress: record.progress.progress_percent, current_step: 'cancelled' })

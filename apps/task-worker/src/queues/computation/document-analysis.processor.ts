@@ -24,17 +24,27 @@ export class DocumentAnalysisProcessor implements TaskProcessor<DocumentAnalysis
     if (text === undefined) throw new InvalidTaskInputError('document_data must carry the text in "content" (or "text")');
     if (text.length > MAX_TEXT_CHARACTERS) throw new InvalidTaskInputError(`document_data.content is longer than ${MAX_TEXT_CHARACTERS} characters`);
 
+    // A step refused (the task was cancelled meanwhile) stops the analysis at once: the thread is
+    // replaced rather than left to finish a document nobody wants any more.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(context.signal.reason);
+    if (context.signal.aborted) onAbort();
+    else context.signal.addEventListener('abort', onAbort, { once: true });
     const steps: Array<Promise<void>> = [];
-    const result = await this.threads.analyze(
-      text,
-      (step, index) => {
-        const reported = context.step(Math.round(((index + 1) / (ANALYSIS_STEPS.length + 1)) * 100), step);
-        reported.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
-        steps.push(reported);
-      },
-      context.signal,
-    );
-    await Promise.all(steps); // a cancellation seen at a step surfaces here
-    return { job_id: job.payload.job_id, ...result };
+    try {
+      const result = await this.threads.analyze(
+        text,
+        (step, index) => {
+          const reported = context.step(Math.round(((index + 1) / (ANALYSIS_STEPS.length + 1)) * 100), step);
+          reported.catch((error: unknown) => stop.abort(error));
+          steps.push(reported);
+        },
+        stop.signal,
+      );
+      await Promise.all(steps); // a step still being reported when the thread finished
+      return { job_id: job.payload.job_id, ...result };
+    } finally {
+      context.signal.removeEventListener('abort', onAbort);
+    }
   }
 }

@@ -1,0 +1,37 @@
+import type { AppConfig, QueueName } from '@suite/config';
+import type { JobDurationStats } from '@suite/queues';
+import type { RedisConnections } from '@suite/redis';
+import type { MaintenanceRunner } from '../queues/maintenance/maintenance-runner';
+import { NoopProcessor } from '../queues/default/noop.processor';
+import { QueueWorkers } from './queue-workers';
+import type { TaskJobRunner } from './task-job-runner';
+import type { TaskProcessor } from './task-processor';
+
+function workersFor(queues: QueueName[], processors: TaskProcessor[], maintenanceJobs: string[]): QueueWorkers {
+  return new QueueWorkers(
+    { WORKER_QUEUES: queues } as AppConfig,
+    {} as RedisConnections,
+    [],
+    processors,
+    { handledJobs: maintenanceJobs } as MaintenanceRunner,
+    {} as TaskJobRunner,
+    {} as JobDurationStats,
+  );
+}
+
+describe('QueueWorkers at start-up', () => {
+  it('refuses a served queue with a job type that has no handler, naming it', () => {
+    expect(() => workersFor(['default', 'computation'], [new NoopProcessor()], []).onModuleInit()).toThrow(
+      'job types without a handler on the queues this worker serves: computation/document_analysis',
+    );
+    expect(() => workersFor(['maintenance'], [], []).onModuleInit()).toThrow('maintenance/registry_cleanup');
+  });
+
+  it('refuses two processors of one task type', () => {
+    expect(() => workersFor(['default'], [new NoopProcessor(), new NoopProcessor()], []).onModuleInit()).toThrow('more than one processor: noop');
+  });
+
+  it('starts when every job type of the served queues has its handler', () => {
+    expect(() => workersFor(['default', 'maintenance'], [new NoopProcessor()], ['registry_cleanup']).onModuleInit()).not.toThrow();
+  });
+});
