@@ -5,13 +5,14 @@ describe('job types without a handler (refused at start-up)', () => {
 
   it('accepts a worker whose served queues have a handler for every job type', () => {
     expect(
-      jobTypesWithoutHandler({ queues: ['default', 'computation', 'llm', 'maintenance'], taskTypes: ['noop', 'document_analysis'], maintenanceJobs: ['registry_cleanup'], knownMaintenanceJobs }),
+      jobTypesWithoutHandler({ queues: ['default', 'computation', 'llm', 'maintenance'], taskTypes: ['noop', 'document_analysis', 'vector_computation', 'llm_conversation'], maintenanceJobs: ['registry_cleanup'], knownMaintenanceJobs }),
     ).toEqual([]);
   });
 
   it('names each task type of a served queue without a processor, and each maintenance job without a handler', () => {
     expect(jobTypesWithoutHandler({ queues: ['default', 'computation', 'maintenance'], taskTypes: ['noop'], maintenanceJobs: [], knownMaintenanceJobs })).toEqual([
       'computation/document_analysis',
+      'computation/vector_computation',
       'maintenance/registry_cleanup',
     ]);
   });
