@@ -174,6 +174,15 @@ export class AppConfig {
 
   @EnvInteger() @IsInt() @Min(1000)
   LIVENESS_INTERVAL_MS = 5000;
+
+  // --- LLM sessions and chat history (seeds 003, 004) ---
+  /** Messages kept per thread; an append past it drops the oldest in the same atomic step. */
+  @EnvInteger() @IsInt() @Min(1) @Max(1_000_000)
+  CHAT_HISTORY_MAX_MESSAGES = 1000;
+
+  /** Longest chat message accepted, in characters; a longer one is INVALID_ARGS. */
+  @EnvInteger() @IsInt() @Min(1) @Max(10_000_000)
+  CHAT_MESSAGE_MAX_CHARS = 32_000;
 }
 
 /** Names of the variables that a given app cannot run without. */
