@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from '@suite/config';
 import { EventPublisher, EventsModule } from '@suite/events';
 import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
+import { LlmSessionsModule } from '@suite/llm-sessions';
 import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
 import { RegistryModule } from '@suite/registry';
@@ -11,6 +12,7 @@ import { RpcServerModule } from '@suite/rpc-server';
 import { TasksModule } from '@suite/tasks';
 import { EventsWebSocket } from './events-ws/events-websocket';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
+import { LlmRpcHandler } from './handlers/llm.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
 import { TaskRpcHandler } from './handlers/task.rpc-handler';
 import { UnifiedRegistryRpcHandler } from './handlers/unified-registry.rpc-handler';
@@ -27,7 +29,7 @@ import { QueueMetrics } from './queues/queue-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
-const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler];
+const RPC_HANDLERS: Type[] = [SystemRpcHandler, EventsRpcHandler, RegistryRpcHandler, UnifiedRegistryRpcHandler, TaskRpcHandler, LlmRpcHandler];
 
 @Module({})
 export class GatewayModule {
@@ -49,6 +51,7 @@ export class GatewayModule {
         EventsModule,
         RegistryModule,
         TasksModule,
+        LlmSessionsModule,
         LivenessModule.forApp('rpc-gateway'),
         RpcServerModule,
       ],
