@@ -4,11 +4,12 @@
  * code is non-zero only when a target answered with errors, never because it was slow.
  */
 import type { Bench } from './lib/bench';
+import { llmSessionsBench } from './llm-sessions/llm-sessions.bench';
 import { say } from './lib/report';
 import { rpcGatewayBench } from './rpc-gateway/rpc-gateway.bench';
 import { tasksBench } from './tasks/tasks.bench';
 
-const BENCHES: Bench[] = [rpcGatewayBench, tasksBench];
+const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmSessionsBench];
 
 function find(name: string): Bench | undefined {
   return BENCHES.find((bench) => bench.name === name || bench.aliases?.includes(name));
