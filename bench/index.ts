@@ -5,6 +5,7 @@
  */
 import { cronBench } from './cron/cron.bench';
 import type { Bench } from './lib/bench';
+import { llmSessionsBench } from './llm-sessions/llm-sessions.bench';
 import { llmBench } from './llm/llm.bench';
 import { say } from './lib/report';
 import { rpcGatewayBench } from './rpc-gateway/rpc-gateway.bench';
@@ -12,7 +13,7 @@ import { tasksBench } from './tasks/tasks.bench';
 import { vectorBench } from './vector/vector.bench';
 import { workflowBench } from './workflow/workflow.bench';
 
-const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmBench, cronBench, vectorBench, workflowBench];
+const BENCHES: Bench[] = [rpcGatewayBench, tasksBench, llmSessionsBench, llmBench, cronBench, vectorBench, workflowBench];
 
 function find(name: string): Bench | undefined {
   return BENCHES.find((bench) => bench.name === name || bench.aliases?.includes(name));

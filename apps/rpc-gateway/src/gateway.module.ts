@@ -8,6 +8,7 @@ import { FirestoreDocumentsModule } from '@suite/firestore-documents';
 import { RealtimeChatModule } from '@suite/realtime-chat';
 import { LivenessModule } from '@suite/liveness';
 import { LlmModule } from '@suite/llm';
+import { LlmSessionsModule } from '@suite/llm-sessions';
 import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
 import { RegistryModule } from '@suite/registry';
@@ -22,6 +23,7 @@ import { EventsRpcHandler } from './handlers/events.rpc-handler';
 import { FirebaseManagementRpcHandler } from './handlers/firebase-management.rpc-handler';
 import { FirebaseRealtimeRpcHandler } from './handlers/firebase-realtime.rpc-handler';
 import { LlmConversationRpcHandler } from './handlers/llm-conversation.rpc-handler';
+import { LlmRpcHandler } from './handlers/llm.rpc-handler';
 import { RegistryRpcHandler } from './handlers/registry.rpc-handler';
 import { TaskRpcHandler } from './handlers/task.rpc-handler';
 import { UnifiedRegistryRpcHandler } from './handlers/unified-registry.rpc-handler';
@@ -44,6 +46,7 @@ const RPC_HANDLERS: Type[] = [
   RegistryRpcHandler,
   UnifiedRegistryRpcHandler,
   TaskRpcHandler,
+  LlmRpcHandler,
   LlmConversationRpcHandler,
   CronRpcHandler,
   ChromaVectorRpcHandler,
@@ -76,6 +79,7 @@ export class GatewayModule {
         LlmModule,
         CronSchedulesModule,
         VectorModule,
+        LlmSessionsModule,
         LivenessModule.forApp('rpc-gateway'),
         RpcServerModule,
       ],

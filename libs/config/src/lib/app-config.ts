@@ -305,6 +305,14 @@ export class AppConfig {
   /** Users one listener instance watches at most (two Firestore listeners each). */
   @EnvInteger() @IsInt() @Min(1)
   WORKFLOW_MAX_USERS_PER_INSTANCE = 5000;
+  // --- LLM sessions and chat history (seeds 003, 004) ---
+  /** Messages kept per thread; an append past it drops the oldest in the same atomic step. */
+  @EnvInteger() @IsInt() @Min(1) @Max(1_000_000)
+  CHAT_HISTORY_MAX_MESSAGES = 1000;
+
+  /** Longest chat message accepted, in characters; a longer one is INVALID_ARGS. */
+  @EnvInteger() @IsInt() @Min(1) @Max(10_000_000)
+  CHAT_MESSAGE_MAX_CHARS = 32_000;
 }
 
 /** Names of the variables that a given app cannot run without. */

@@ -36,6 +36,8 @@ describe('redis key builders', () => {
     ['cron plans', keys.buildCronPlansKey('cron'), 'cron:{cron}:plans'],
     ['cron user schedules', keys.buildCronUserSchedulesKey('cron', 'u1'), 'cron:{cron}:user:u1'],
     ['job durations', keys.buildJobDurationKey('computation'), 'metrics:job_duration:computation'],
+    ['session user index', keys.buildSessionUserIndexKey('u1'), 'session_index:user:u1'],
+    ['chat index', keys.buildChatIndexKey('u1', 'c1'), 'chat_index:u1:c1'],
     ['unified user set', keys.buildRegistryUnifiedSetKey('u1', 'active_tasks'), 'registry:unified:u1:active_tasks'],
     ['company users', keys.buildRegistryCompanyUsersKey('c1'), 'registry:company:c1:active_users'],
     ['company set', keys.buildRegistryCompanySetKey('c1', 'llm_conversations'), 'registry:company:c1:llm_conversations'],
@@ -100,5 +102,10 @@ describe('namespaces and TTLs', () => {
       IDEMPOTENCY: 86_400,
     });
     expect(PRESENCE_WINDOW_SECONDS).toBe(90);
+  });
+
+  it('tells the key parts that would break a key structure', () => {
+    for (const safe of ['u1', 'klk_space-42', 'thread.2024@x', 'é']) expect(keys.isSafeKeyPart(safe)).toBe(true);
+    for (const unsafe of ['', 'a:b', 'a{b}', 'a b', 'a*', 'a?', '[a]', 'a\\b', 'x'.repeat(257)]) expect(keys.isSafeKeyPart(unsafe)).toBe(false);
   });
 });

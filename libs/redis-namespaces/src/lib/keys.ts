@@ -214,3 +214,28 @@ export const buildWorkflowThreadsKey = (userId: string): string => `${NS.WORKFLO
 
 /** Last Realtime Database message key delivered per followed feed of a user (`direct`, `thread/<space>/<thread>`). */
 export const buildWorkflowFeedsKey = (userId: string): string => `${NS.WORKFLOW}:feeds:{${part('userId', userId)}}`;
+// --- LLM sessions and chat history (seed 003): indexes beside the seed's keys, no KEYS/SCAN ---
+
+/**
+ * What a key part may hold: no `:` (the separator), no braces (hash tags), no whitespace and no
+ * glob characters, so a part can never change a key's structure or an operator's pattern.
+ */
+export const SAFE_KEY_PART_PATTERN = /^[^:{}\s*?[\]\\]{1,256}$/;
+
+export const isSafeKeyPart = (value: string): boolean => SAFE_KEY_PART_PATTERN.test(value);
+
+/** Sorted set of a user's live session company ids, scored by the session's expiry (ms). */
+export const buildSessionUserIndexKey = (userId: string): string => `session_index:user:${part('userId', userId)}`;
+
+/** Sorted set of every live session (`uid:cid`), scored by expiry (ms). */
+export const SESSION_INDEX_ALL_KEY = 'session_index:all';
+
+/** Sorted set of the users with a live session, scored by their latest session expiry (ms). */
+export const SESSION_INDEX_USERS_KEY = 'session_index:users';
+
+/** Sorted set of the sessions (`uid:cid`) whose user is on the chat page, scored by expiry (ms). */
+export const SESSION_INDEX_ON_CHAT_KEY = 'session_index:on_chat';
+
+/** Sorted set of a user's threads in a company, scored by the thread's last write (ms). */
+export const buildChatIndexKey = (userId: string, companyId: string): string =>
+  `chat_index:${part('userId', userId)}:${part('companyId', companyId)}`;

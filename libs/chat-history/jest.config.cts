@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'chat-history',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/chat-history',
+};
