@@ -55,12 +55,12 @@ export class FirebaseManagementRpcHandler {
     return translate(() => this.documents.getDocument(params.path));
   }
 
-  @RpcMethod('set_document', { params: ['path', 'data', 'merge'], dto: SetDocumentParams, returns: WRITE_RETURNS })
+  @RpcMethod('set_document', { params: ['path', 'data', 'merge'], dto: SetDocumentParams, paramTypes: { data: 'dict' }, returns: WRITE_RETURNS })
   setDocument(params: SetDocumentParams) {
     return translate(() => this.documents.setDocument(params.path, params.data, params.merge ?? false));
   }
 
-  @RpcMethod('update_document', { params: ['path', 'data'], dto: UpdateDocumentParams, description: 'NOT_FOUND when the document is missing', returns: WRITE_RETURNS })
+  @RpcMethod('update_document', { params: ['path', 'data'], dto: UpdateDocumentParams, paramTypes: { data: 'dict' }, description: 'NOT_FOUND when the document is missing', returns: WRITE_RETURNS })
   updateDocument(params: UpdateDocumentParams) {
     return translate(() => this.documents.updateDocument(params.path, params.data));
   }
@@ -75,7 +75,7 @@ export class FirebaseManagementRpcHandler {
     return translate(() => this.documents.queryCollection(params.path, { where: params.where, order_by: params.order_by, limit: params.limit }));
   }
 
-  @RpcMethod('add_or_update_job_by_job_id', { params: ['collection_path', 'job_data'], dto: AddOrUpdateJobParams, returns: '{"success": true, "path": str, "job_id": str}' })
+  @RpcMethod('add_or_update_job_by_job_id', { params: ['collection_path', 'job_data'], dto: AddOrUpdateJobParams, paramTypes: { job_data: 'dict' }, returns: '{"success": true, "path": str, "job_id": str}' })
   addOrUpdateJobByJobId(params: AddOrUpdateJobParams) {
     return translate(() => this.documents.addOrUpdateJobByJobId(params.collection_path, params.job_data));
   }

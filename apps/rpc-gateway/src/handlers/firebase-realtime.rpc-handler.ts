@@ -41,7 +41,7 @@ export class FirebaseRealtimeRpcHandler {
     private readonly workflowControl: WorkflowControlClient,
   ) {}
 
-  @RpcMethod('send_message', { params: ['space_code', 'thread_key', 'message'], dto: SendMessageParams, description: 'sender_id defaults to the call user_id', returns: '{"success": true, "message_id": str}' })
+  @RpcMethod('send_message', { params: ['space_code', 'thread_key', 'message'], dto: SendMessageParams, paramTypes: { message: 'str | dict' }, description: 'sender_id defaults to the call user_id', returns: '{"success": true, "message_id": str}' })
   sendMessage(params: SendMessageParams, context: RpcCallContext) {
     return translate(() => this.chat.sendMessage(params.space_code, params.thread_key, params.message, context.user_id));
   }
