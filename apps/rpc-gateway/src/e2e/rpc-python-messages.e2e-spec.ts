@@ -81,4 +81,14 @@ describe('POST /rpc: messages and descriptions in the Python caller’s terms', 
     // Every parameter of every method has a type the DTO states.
     for (const entry of methods) for (const parameter of entry.parameters) expect(parameter.type).not.toBe('any');
   });
+
+  it('SYSTEM.describe says what every method of the product returns', async () => {
+    const result = await call({ method: 'SYSTEM.describe' });
+    const methods = (result.body.data as { methods: DescribedMethod[] }).methods;
+    // TEST.* and FLAGGED.* are the namespaces this file adds; every other one is the product's.
+    const product = methods.filter((entry) => !/^(TEST|FLAGGED)\./.test(entry.method));
+    expect(product.length).toBeGreaterThanOrEqual(57);
+    expect(product.filter((entry) => !entry.returns?.trim()).map((entry) => entry.method)).toEqual([]);
+    expect(product.find((entry) => entry.method === 'TASK.cancel_task')?.returns).toBe('{"success": bool, "task_id": str, "status": str}');
+  });
 });

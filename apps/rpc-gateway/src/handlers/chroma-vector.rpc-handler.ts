@@ -54,6 +54,9 @@ export class DeleteDocumentsParams {
   @IsOptional() @IsObject() where?: Record<string, unknown>;
 }
 
+/** What create_chroma_instance and create_analyzer_instance return. */
+const COLLECTION_SUMMARY_RETURNS = '{"success": true, "collection_name": str, "collection_id": str, "embedding_provider": str, "embedding_model": str, "embedding_dimension": int, "company_id": str, "document_count": int, "created": bool}';
+
 /**
  * `CHROMA_VECTOR.*` (seed 002's ChromaVectorService): the collection registry, and documents
  * stored, searched and measured on the Chroma server with embeddings made here.
@@ -69,7 +72,7 @@ export class ChromaVectorRpcHandler {
     private readonly metrics: VectorMetrics,
   ) {}
 
-  @RpcMethod('register_collection_user', { params: ['user_id', 'collection_name', 'session_id', 'company_id'], dto: CollectionUserParams })
+  @RpcMethod('register_collection_user', { params: ['user_id', 'collection_name', 'session_id', 'company_id'], dto: CollectionUserParams, returns: '{"success": true, "user_id": str, "collection_name": str, "session_id": str, "registered_at": str, "last_heartbeat": str}' })
   async registerCollectionUser(params: CollectionUserParams) {
     const record = await this.registry.register(params.user_id, params.collection_name, params.session_id, params.company_id);
     this.metrics.registrations.inc({ operation: 'register', outcome: 'ok' });
@@ -77,7 +80,7 @@ export class ChromaVectorRpcHandler {
     return { success: true, ...record };
   }
 
-  @RpcMethod('heartbeat_collection', { params: ['user_id', 'collection_name'], dto: CollectionHeartbeatParams })
+  @RpcMethod('heartbeat_collection', { params: ['user_id', 'collection_name'], dto: CollectionHeartbeatParams, returns: '{"success": bool, "user_id": str, "collection_name": str}' })
   async heartbeatCollection(params: CollectionHeartbeatParams) {
     const refreshed = await this.registry.heartbeat(params.user_id, params.collection_name);
     this.metrics.registrations.inc({ operation: 'heartbeat', outcome: refreshed ? 'ok' : 'not_registered' });
@@ -85,7 +88,7 @@ export class ChromaVectorRpcHandler {
     return { success: refreshed, user_id: params.user_id, collection_name: params.collection_name };
   }
 
-  @RpcMethod('unregister_collection_user', { params: ['user_id', 'collection_name'], dto: CollectionHeartbeatParams })
+  @RpcMethod('unregister_collection_user', { params: ['user_id', 'collection_name'], dto: CollectionHeartbeatParams, returns: '{"success": true, "removed": bool, "user_id": str, "collection_name": str}' })
   async unregisterCollectionUser(params: CollectionHeartbeatParams) {
     const removed = await this.registry.unregister(params.user_id, params.collection_name);
     this.metrics.registrations.inc({ operation: 'unregister', outcome: removed ? 'ok' : 'not_registered' });
@@ -93,24 +96,24 @@ export class ChromaVectorRpcHandler {
     return { success: true, removed, user_id: params.user_id, collection_name: params.collection_name };
   }
 
-  @RpcMethod('create_chroma_instance', { params: ['collection_name', 'company_id'], dto: CreateInstanceParams })
+  @RpcMethod('create_chroma_instance', { params: ['collection_name', 'company_id'], dto: CreateInstanceParams, returns: COLLECTION_SUMMARY_RETURNS })
   createChromaInstance(params: CreateInstanceParams, context: RpcCallContext) {
     return translate(this.store.openOrCreate(params.collection_name, params.company_id, context.signal));
   }
 
-  @RpcMethod('create_analyzer_instance', { params: ['collection_name', 'company_id'], dto: CreateInstanceParams })
+  @RpcMethod('create_analyzer_instance', { params: ['collection_name', 'company_id'], dto: CreateInstanceParams, returns: COLLECTION_SUMMARY_RETURNS })
   createAnalyzerInstance(params: CreateInstanceParams, context: RpcCallContext) {
     return translate(this.store.openOrCreate(params.collection_name, params.company_id, context.signal));
   }
 
-  @RpcMethod('add_documents', { params: ['collection_name', 'documents', 'metadatas', 'ids', 'company_id'], dto: AddDocumentsParams })
+  @RpcMethod('add_documents', { params: ['collection_name', 'documents', 'metadatas', 'ids', 'company_id'], dto: AddDocumentsParams, returns: '{"success": true, "added": int, "ids": [str], "existing": [str], "batches": [{"batch": int, "size": int, "added": int, "embed_ms": int, "store_ms": int}], "embedding_ms": int}' })
   addDocuments(params: AddDocumentsParams, context: RpcCallContext) {
     return translate(
       this.store.add({ collectionName: params.collection_name, documents: params.documents, metadatas: params.metadatas, ids: params.ids, companyId: params.company_id, signal: context.signal }),
     );
   }
 
-  @RpcMethod('query_documents', { params: ['collection_name', 'query_texts', 'n_results', 'where', 'where_document', 'include'], dto: QueryDocumentsParams })
+  @RpcMethod('query_documents', { params: ['collection_name', 'query_texts', 'n_results', 'where', 'where_document', 'include'], dto: QueryDocumentsParams, returns: '{"ids": [[str]], "documents": [[str | None]] | None, "metadatas": [[dict | None]] | None, "distances": [[float | None]] | None, "embeddings": [[[float]]] | None, "uris": None, "data": None, "included": [str]}' })
   queryDocuments(params: QueryDocumentsParams, context: RpcCallContext) {
     return translate(
       this.store.query({
@@ -125,17 +128,17 @@ export class ChromaVectorRpcHandler {
     );
   }
 
-  @RpcMethod('delete_documents', { params: ['collection_name', 'ids', 'where'], dto: DeleteDocumentsParams })
+  @RpcMethod('delete_documents', { params: ['collection_name', 'ids', 'where'], dto: DeleteDocumentsParams, returns: '{"success": true, "deleted": int, "ids": [str], "freed_bytes": int}' })
   deleteDocuments(params: DeleteDocumentsParams, context: RpcCallContext) {
     return translate(this.store.delete({ collectionName: params.collection_name, ids: params.ids, where: params.where, signal: context.signal }));
   }
 
-  @RpcMethod('get_collection_info', { params: ['collection_name'], dto: CollectionParams })
+  @RpcMethod('get_collection_info', { params: ['collection_name'], dto: CollectionParams, returns: '{"success": true, "name": str, "collection_name": str, "id": str, "count": int, "metadata": dict | None, "embedding_provider": str, "embedding_model": str, "embedding_dimension": int, "company_id": str}' })
   getCollectionInfo(params: CollectionParams, context: RpcCallContext) {
     return translate(this.store.info(params.collection_name, context.signal));
   }
 
-  @RpcMethod('analyze_collection', { params: ['collection_name'], dto: CollectionParams })
+  @RpcMethod('analyze_collection', { params: ['collection_name'], dto: CollectionParams, returns: '{"success": true, "collection_name": str, "analysis": {"total_size": int, "embeddings_size": int, "documents_size": int, "metadata_size": int, "document_count": int}}' })
   analyzeCollection(params: CollectionParams, context: RpcCallContext) {
     return translate(this.store.analyze(params.collection_name, context.signal));
   }

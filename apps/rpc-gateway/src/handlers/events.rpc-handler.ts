@@ -20,7 +20,7 @@ export class ReplayParams {
 export class EventsRpcHandler {
   constructor(private readonly replay: EventReplay) {}
 
-  @RpcMethod('replay', { params: ['user_id', 'since_id', 'limit'], dto: ReplayParams, description: 'Events after since_id, oldest first' })
+  @RpcMethod('replay', { params: ['user_id', 'since_id', 'limit'], dto: ReplayParams, description: 'Events after since_id, oldest first', returns: '{"events": [{"id": str, "type": str, "uid": str, "timestamp": str, "payload": dict, "trace_id"?: str, "job_id"?: str}], "has_more": bool, "truncated": bool}' })
   async replayEvents(params: ReplayParams): Promise<ReplayResult> {
     try {
       return await this.replay.replay(params.user_id, params.since_id, params.limit ?? 100);

@@ -41,38 +41,41 @@ export class AddOrUpdateJobParams {
   @IsDefined() job_data!: unknown;
 }
 
+/** What a document write returns. */
+const WRITE_RETURNS = '{"success": true, "path": str}';
+
 /** `FIREBASE_MANAGEMENT.*` (seed 002's FirebaseManagement): Firestore documents as JSON. */
 @RpcNamespace('FIREBASE_MANAGEMENT', { description: 'Firestore documents' })
 @Injectable()
 export class FirebaseManagementRpcHandler {
   constructor(private readonly documents: FirestoreDocuments) {}
 
-  @RpcMethod('get_document', { params: ['path'], dto: DocumentPathParams, description: 'the data as JSON, null when missing' })
+  @RpcMethod('get_document', { params: ['path'], dto: DocumentPathParams, description: 'the data as JSON, null when missing', returns: 'dict | None' })
   getDocument(params: DocumentPathParams) {
     return translate(() => this.documents.getDocument(params.path));
   }
 
-  @RpcMethod('set_document', { params: ['path', 'data', 'merge'], dto: SetDocumentParams })
+  @RpcMethod('set_document', { params: ['path', 'data', 'merge'], dto: SetDocumentParams, paramTypes: { data: 'dict' }, returns: WRITE_RETURNS })
   setDocument(params: SetDocumentParams) {
     return translate(() => this.documents.setDocument(params.path, params.data, params.merge ?? false));
   }
 
-  @RpcMethod('update_document', { params: ['path', 'data'], dto: UpdateDocumentParams, description: 'NOT_FOUND when the document is missing' })
+  @RpcMethod('update_document', { params: ['path', 'data'], dto: UpdateDocumentParams, paramTypes: { data: 'dict' }, description: 'NOT_FOUND when the document is missing', returns: WRITE_RETURNS })
   updateDocument(params: UpdateDocumentParams) {
     return translate(() => this.documents.updateDocument(params.path, params.data));
   }
 
-  @RpcMethod('delete_document', { params: ['path'], dto: DocumentPathParams })
+  @RpcMethod('delete_document', { params: ['path'], dto: DocumentPathParams, returns: WRITE_RETURNS })
   deleteDocument(params: DocumentPathParams) {
     return translate(() => this.documents.deleteDocument(params.path));
   }
 
-  @RpcMethod('query_collection', { params: ['path', 'where', 'order_by', 'limit'], dto: QueryCollectionParams })
+  @RpcMethod('query_collection', { params: ['path', 'where', 'order_by', 'limit'], dto: QueryCollectionParams, returns: '[dict] (each document data with its "id": str)' })
   queryCollection(params: QueryCollectionParams) {
     return translate(() => this.documents.queryCollection(params.path, { where: params.where, order_by: params.order_by, limit: params.limit }));
   }
 
-  @RpcMethod('add_or_update_job_by_job_id', { params: ['collection_path', 'job_data'], dto: AddOrUpdateJobParams })
+  @RpcMethod('add_or_update_job_by_job_id', { params: ['collection_path', 'job_data'], dto: AddOrUpdateJobParams, paramTypes: { job_data: 'dict' }, returns: '{"success": true, "path": str, "job_id": str}' })
   addOrUpdateJobByJobId(params: AddOrUpdateJobParams) {
     return translate(() => this.documents.addOrUpdateJobByJobId(params.collection_path, params.job_data));
   }

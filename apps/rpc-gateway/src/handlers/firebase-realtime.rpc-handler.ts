@@ -41,36 +41,36 @@ export class FirebaseRealtimeRpcHandler {
     private readonly workflowControl: WorkflowControlClient,
   ) {}
 
-  @RpcMethod('send_message', { params: ['space_code', 'thread_key', 'message'], dto: SendMessageParams, description: 'sender_id defaults to the call user_id' })
+  @RpcMethod('send_message', { params: ['space_code', 'thread_key', 'message'], dto: SendMessageParams, paramTypes: { message: 'str | dict' }, description: 'sender_id defaults to the call user_id', returns: '{"success": true, "message_id": str}' })
   sendMessage(params: SendMessageParams, context: RpcCallContext) {
     return translate(() => this.chat.sendMessage(params.space_code, params.thread_key, params.message, context.user_id));
   }
 
-  @RpcMethod('get_messages', { params: ['space_code', 'thread_key', 'limit'], dto: GetMessagesParams, description: 'oldest first, each with its id' })
+  @RpcMethod('get_messages', { params: ['space_code', 'thread_key', 'limit'], dto: GetMessagesParams, description: 'oldest first, each with its id', returns: '[dict] (each message with its "id": str, oldest first)' })
   getMessages(params: GetMessagesParams) {
     return translate(() => this.chat.getMessages(params.space_code, params.thread_key, params.limit));
   }
 
-  @RpcMethod('mark_read', { params: ['space_code', 'thread_key', 'message_id'], dto: MessageParams })
+  @RpcMethod('mark_read', { params: ['space_code', 'thread_key', 'message_id'], dto: MessageParams, returns: '{"success": true}' })
   async markRead(params: MessageParams) {
     const outcome = await translate(() => this.chat.markRead(params.space_code, params.thread_key, params.message_id));
     if (!outcome.success) throw RpcError.notFound(`message ${params.message_id}`);
     return outcome;
   }
 
-  @RpcMethod('delete_message', { params: ['space_code', 'thread_key', 'message_id'], dto: MessageParams })
+  @RpcMethod('delete_message', { params: ['space_code', 'thread_key', 'message_id'], dto: MessageParams, returns: '{"success": true}' })
   deleteMessage(params: MessageParams) {
     return translate(() => this.chat.deleteMessage(params.space_code, params.thread_key, params.message_id));
   }
 
-  @RpcMethod('watch_thread', { params: ['user_id', 'space_code', 'thread_key'], dto: WatchThreadParams, description: 'new messages as chat.message on chat:{uid}:{space_code}:{thread_key} while the user is online' })
+  @RpcMethod('watch_thread', { params: ['user_id', 'space_code', 'thread_key'], dto: WatchThreadParams, description: 'new messages as chat.message on chat:{uid}:{space_code}:{thread_key} while the user is online', returns: '{"success": true}' })
   async watchThread(params: WatchThreadParams) {
     await translate(() => this.chat.watchThread(params.user_id, params.space_code, params.thread_key));
     this.workflowControl.threadsChanged(params.user_id);
     return { success: true };
   }
 
-  @RpcMethod('unwatch_thread', { params: ['user_id', 'space_code', 'thread_key'], dto: WatchThreadParams })
+  @RpcMethod('unwatch_thread', { params: ['user_id', 'space_code', 'thread_key'], dto: WatchThreadParams, returns: '{"success": bool} (false when the thread was not watched)' })
   async unwatchThread(params: WatchThreadParams) {
     const removed = await translate(() => this.chat.unwatchThread(params.user_id, params.space_code, params.thread_key));
     this.workflowControl.threadsChanged(params.user_id);

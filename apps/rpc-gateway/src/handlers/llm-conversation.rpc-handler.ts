@@ -29,12 +29,12 @@ export const START_CONVERSATION_PARAMS = ['user_id', 'company_id', 'prompt', 'mo
 export class LlmConversationRpcHandler {
   constructor(private readonly conversations: LlmConversations) {}
 
-  @RpcMethod('start_conversation', { params: START_CONVERSATION_PARAMS, dto: StartConversationParams })
+  @RpcMethod('start_conversation', { params: START_CONVERSATION_PARAMS, dto: StartConversationParams, returns: '{"success": true, "conversation_id": str, "task_id": str, "celery_task_id": str, "status": str}' })
   startConversation(params: StartConversationParams): Promise<ConversationStart> {
     return this.conversations.start({ userId: params.user_id, companyId: params.company_id, prompt: params.prompt, model: params.model, temperature: params.temperature });
   }
 
-  @RpcMethod('get_conversation_status', { params: ['conversation_id'], dto: ConversationParams })
+  @RpcMethod('get_conversation_status', { params: ['conversation_id'], dto: ConversationParams, returns: '{"success": true, "conversation_id": str, "task_id": str, "status": str, "progress": int, "current_step": str, "created_at": str, "response"?: str, "tokens_used"?: int, "model"?: str, "error"?: str}' })
   async getConversationStatus(params: ConversationParams): Promise<ConversationStatus> {
     const status = await this.conversations.status(params.conversation_id);
     if (!status) throw RpcError.notFound(`conversation ${params.conversation_id}`);

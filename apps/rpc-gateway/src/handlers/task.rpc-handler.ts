@@ -35,6 +35,9 @@ export class ListTasksParams {
 /** Company of a task started without one: the user's own space, as the seeds' single-company callers expect. */
 const DEFAULT_COMPANY = (userId: string) => `user_${userId}`;
 
+/** A task as get_task_status and list_user_tasks return it. */
+const TASK_STATUS_RETURNS = '{"task_id": str, "task_type": str, "status": "queued" | "running" | "completed" | "failed" | "cancelled", "progress": int, "current_step": str, "result"?, "error"?: str, "created_at": str, "updated_at"?: str}';
+
 /** `TASK.*` (seeds 000/001): background work on the queues; FEATURE_DISABLED until UNIFIED_REGISTRY_ENABLED=true. */
 @RpcNamespace('TASK', { enabledBy: 'UNIFIED_REGISTRY_ENABLED', description: 'Background tasks' })
 @Injectable()
@@ -44,7 +47,7 @@ export class TaskRpcHandler {
     private readonly conversations: LlmConversations,
   ) {}
 
-  @RpcMethod('start_document_analysis', { params: ['user_id', 'document_data', 'job_id', 'company_id', 'max_duration'], dto: StartDocumentAnalysisParams })
+  @RpcMethod('start_document_analysis', { params: ['user_id', 'document_data', 'job_id', 'company_id', 'max_duration'], dto: StartDocumentAnalysisParams, returns: '{"success": true, "task_id": str, "celery_task_id": str, "status": str}' })
   async startDocumentAnalysis(params: StartDocumentAnalysisParams) {
     const outcome = await this.tasks.start<DocumentAnalysisPayload>({
       type: 'document_analysis',
@@ -59,7 +62,7 @@ export class TaskRpcHandler {
   }
 
   /** Seed 000's LLMService.start_conversation as a task: `{success, conversation_id, task_id, status}`. */
-  @RpcMethod('start_llm_conversation', { params: START_CONVERSATION_PARAMS, dto: StartConversationParams })
+  @RpcMethod('start_llm_conversation', { params: START_CONVERSATION_PARAMS, dto: StartConversationParams, returns: '{"success": true, "conversation_id": str, "task_id": str, "celery_task_id": str, "status": str}' })
   startLlmConversation(params: StartConversationParams): Promise<ConversationStart> {
     return this.conversations.start({ userId: params.user_id, companyId: params.company_id, prompt: params.prompt, model: params.model, temperature: params.temperature });
   }
@@ -67,6 +70,7 @@ export class TaskRpcHandler {
   @RpcMethod('start_vector_computation', {
     params: ['user_id', 'company_id', 'collection_name', 'documents', 'metadatas', 'ids', 'max_duration'],
     dto: StartVectorComputationParams,
+    returns: '{"success": true, "task_id": str, "celery_task_id": str, "status": str, "document_count": int}',
   })
   async startVectorComputation(params: StartVectorComputationParams) {
     try {
@@ -88,21 +92,21 @@ export class TaskRpcHandler {
     return { success: true, task_id: outcome.task_id, celery_task_id: outcome.job_id, status: outcome.status, document_count: params.documents.length };
   }
 
-  @RpcMethod('get_task_status', { params: ['task_id'], dto: TaskParams })
+  @RpcMethod('get_task_status', { params: ['task_id'], dto: TaskParams, returns: TASK_STATUS_RETURNS })
   async getTaskStatus(params: TaskParams): Promise<TaskStatus> {
     const status = await this.tasks.status(params.task_id);
     if (!status) throw RpcError.notFound(`task ${params.task_id}`);
     return status;
   }
 
-  @RpcMethod('cancel_task', { params: ['task_id'], dto: TaskParams })
+  @RpcMethod('cancel_task', { params: ['task_id'], dto: TaskParams, returns: '{"success": bool, "task_id": str, "status": str}' })
   async cancelTask(params: TaskParams) {
     const outcome = await this.tasks.cancel(params.task_id);
     if (!outcome) throw RpcError.notFound(`task ${params.task_id}`);
     return outcome;
   }
 
-  @RpcMethod('list_user_tasks', { params: ['user_id', 'status'], dto: ListTasksParams })
+  @RpcMethod('list_user_tasks', { params: ['user_id', 'status'], dto: ListTasksParams, returns: `[${TASK_STATUS_RETURNS}]` })
   listUserTasks(params: ListTasksParams): Promise<TaskStatus[]> {
     return this.tasks.listUserTasks(params.user_id, params.status);
   }

@@ -29,6 +29,11 @@ export interface RpcMethodOptions {
   description?: string;
   /** One line on what the method returns (SYSTEM.describe shows it), e.g. `{"pong": true, "version": str}`. */
   returns?: string;
+  /**
+   * SYSTEM.describe's type of a parameter its DTO cannot say (one the handler's service checks
+   * itself, e.g. `str | dict`); the others are read from the DTO's validators.
+   */
+  paramTypes?: Readonly<Record<string, string>>;
 }
 
 export interface RpcMethodMetadata extends RpcMethodOptions {

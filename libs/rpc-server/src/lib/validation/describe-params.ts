@@ -4,7 +4,7 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
 /** One parameter as SYSTEM.describe gives it, in Python's terms. */
 export interface ParameterDescription {
   name: string;
-  /** `str`, `int`, `float`, `bool`, `list`, `list[str]`, `dict`, … (`any` when the DTO says nothing of it). */
+  /** `str`, `int`, `float`, `bool`, `list`, `list[str]`, `dict`, … (the method's `paramTypes`, else `any` when the DTO says nothing of it). */
   type: string;
   required: boolean;
   /** The only values accepted (`@IsIn`). */
@@ -35,7 +35,8 @@ export function describeParameters(method: RpcMethodMetadata): ParameterDescript
     const own = metadatas.filter((metadata) => metadata.propertyName === name);
     const optional = own.some((metadata) => metadata.type === ValidationTypes.CONDITIONAL_VALIDATION);
     const choices: unknown = own.find((metadata) => metadata.name === 'isIn')?.constraints?.[0];
-    const described: ParameterDescription = { name, type: typeOf(own, Array.isArray(choices) ? choices : undefined), required: !optional };
+    const type = method.paramTypes?.[name] ?? typeOf(own, Array.isArray(choices) ? choices : undefined);
+    const described: ParameterDescription = { name, type, required: !optional };
     if (Array.isArray(choices)) described.choices = [...choices];
     if (optional && defaults[name] !== undefined) described.default = defaults[name];
     return described;
