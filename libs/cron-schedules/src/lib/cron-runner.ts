@@ -59,7 +59,7 @@ export class CronRunner {
       companyId: schedule.company_id,
       runKey: runKeyOf(run),
       payload: schedule.payload,
-    });
+    }, { defaultLlmModel: this.config.LLM_MODEL });
     if (run.kind === 'cron' && schedule.overlap === 'skip' && (await this.previousStillActive(schedule, request.taskId))) {
       return { outcome: 'skipped_overlap' };
     }

@@ -241,7 +241,7 @@ export class CronScheduleStore {
     const run = { scheduleId: id, tick: now, kind: 'manual' as const };
     const applied = Number(await RUN_NOW.run(this.redis.command, [this.keys.schedule(id), this.keys.inflight], [runMember(id, now, 'manual'), now]));
     if (applied !== 1) throw new ScheduleNotFoundError(id);
-    const request = schedulableType(view.task_type).request({ scheduleId: id, userId: view.user_id, companyId: view.company_id, runKey: runKeyOf(run), payload: view.payload });
+    const request = schedulableType(view.task_type).request({ scheduleId: id, userId: view.user_id, companyId: view.company_id, runKey: runKeyOf(run), payload: view.payload }, { defaultLlmModel: this.config.LLM_MODEL });
     this.logger.log({ event: 'cron_task_run_now', task_id: id, run_task_id: request.taskId });
     return { run_id: runKeyOf(run), task_id: request.taskId, requested_at: new Date(now).toISOString() };
   }
