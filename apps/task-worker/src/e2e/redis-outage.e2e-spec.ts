@@ -1,4 +1,4 @@
-import { exitOf, findFreePort, ManagedProcess, RedisServer, spawnApp, startRedisServer, uniqueId, waitFor } from '@suite/testing';
+import { exitOf, findFreePort, ManagedProcess, RedisServer, singleNodeOnly, spawnApp, startRedisServer, uniqueId, waitFor } from '@suite/testing';
 
 /** How long the outage is watched before the worker is told to stop. */
 const OUTAGE_WATCH_MS = 6000;
@@ -16,7 +16,8 @@ interface LogLine {
  * stops: the outage must not flood the logs, and a drain with nothing in flight must not wait for
  * a Redis that does not answer.
  */
-describe('task-worker when Redis goes away', () => {
+// The worker runs on a Redis node of its own, which the test stops: the same in either lane.
+singleNodeOnly.describe('task-worker when Redis goes away', () => {
   let redis: RedisServer;
   let worker: ManagedProcess;
   const lines: LogLine[] = [];
