@@ -36,6 +36,10 @@ describe('two workflow-listener processes: exactly one event per change, and kil
     }
     await markOnline(redis, ...users);
     a = spawnApp('workflow-listener', { ...SETTINGS, WORKFLOW_MAX_USERS_PER_INSTANCE: '3' });
+    // The first instance up takes users up to its cap: B starts once A holds its three, so the
+    // split does not depend on which process boots faster.
+    const heldByA = async () => (await Promise.all(users.map(ownerPid))).filter((pid) => pid === a.child.pid).length === 3;
+    await waitFor(heldByA, 'the first instance to hold three users', 60_000, 200);
     b = spawnApp('workflow-listener', { ...SETTINGS, WORKFLOW_MAX_USERS_PER_INSTANCE: '6' });
     const seeded = async () => (await Promise.all(users.map((user) => redis.hlen(buildWorkflowCacheKey(user))))).every((entries) => entries === 2);
     await waitFor(seeded, 'both instances to watch every user and seed the caches', 90_000, 200);
