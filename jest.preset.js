@@ -28,6 +28,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@nestjs/bullmq|@nestjs/bull-shared)/)'],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
   setupFiles: [path.join(__dirname, 'tools/jest/lane-setup.js')],
+  setupFilesAfterEnv: [path.join(__dirname, 'tools/jest/e2e-retry.js')],
   reporters: ['default', path.join(__dirname, 'tools/jest/results-reporter.js')],
   globalSetup: path.join(__dirname, 'tools/jest/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'tools/jest/global-teardown.ts'),
