@@ -18,6 +18,7 @@ export { describeWorkerAppLiveness } from './lib/worker-app-liveness';
 export { seededRandom } from './lib/seeded-random';
 export { testRedisClient } from './lib/test-redis';
 export { onRedisCluster, singleNodeOnly } from './lib/topology';
+export { useIsolatedRedis } from './lib/isolated-redis';
 export type { TestRedis } from './lib/test-redis';
 export { writeFirestoreDocument, deleteFirestoreDocument } from './lib/firestore-rest';
 export { startFirebaseDatabaseServer } from './lib/stack/firebase-database-server';

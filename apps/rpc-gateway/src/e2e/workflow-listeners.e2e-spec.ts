@@ -1,10 +1,13 @@
-import { ManagedProcess, spawnApp, TEST_SERVICE_TOKEN, testConfig, uniqueId, waitFor } from '@suite/testing';
+import { ManagedProcess, spawnApp, TEST_SERVICE_TOKEN, testConfig, uniqueId, waitFor, useIsolatedRedis } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
 import { postRpc } from './post-rpc';
 
 interface DebugWorkflow {
   workflow_listeners: { status: string; enabled: boolean; active_count: number; users: string[]; cache_entries: number; listeners: number; instances: number };
 }
+
+// The listener takes every online user: other test files' users must not be on its Redis.
+useIsolatedRedis();
 
 /**
  * The gateway and a real workflow-listener process: REGISTRY calls send "watch"/"unwatch" over the

@@ -1,11 +1,14 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { RealtimeChat } from '@suite/realtime-chat';
-import { testConfig, testRedisClient, TestRedis, uniqueId, waitFor } from '@suite/testing';
+import { testConfig, testRedisClient, TestRedis, uniqueId, waitFor, useIsolatedRedis } from '@suite/testing';
 import { WorkflowFleet } from '@suite/workflow-watch';
 import { App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { Database, getDatabase, ServerValue } from 'firebase-admin/database';
 import { WorkflowListenerModule } from '../workflow-listener.module';
 import { markOffline, markOnline } from './workflow-test-kit';
+
+// The listener takes every online user: other test files' users must not be on its Redis.
+useIsolatedRedis();
 
 /**
  * Realtime Database feeds of a watched user: messages written straight into the database by

@@ -1,11 +1,14 @@
 import { buildWorkflowCacheKey, buildWorkflowLeaseKey } from '@suite/redis-namespaces';
-import { ManagedProcess, spawnApp, testRedisClient, TestRedis, uniqueId, waitFor, writeFirestoreDocument } from '@suite/testing';
+import { ManagedProcess, spawnApp, testRedisClient, TestRedis, uniqueId, waitFor, writeFirestoreDocument, useIsolatedRedis } from '@suite/testing';
 import { EventCollector, invoice, markOffline, markOnline, notificationPath, writeTask } from './workflow-test-kit';
 
 const LEASE_TTL_MS = 2500;
 const SETTINGS = { WORKFLOW_LEASE_TTL_MS: String(LEASE_TTL_MS), WORKFLOW_RECONCILE_INTERVAL_MS: '400', LOG_LEVEL: 'info' };
 
 const stepsOf = (n: number) => ({ step_extract_data: n, step_validate_data: 0 });
+
+// The listener takes every online user: other test files' users must not be on its Redis.
+useIsolatedRedis();
 
 /**
  * Two real listener processes share six online users: instance A may hold at most three, so B

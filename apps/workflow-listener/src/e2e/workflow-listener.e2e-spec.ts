@@ -3,7 +3,7 @@ import { ConfigModule } from '@suite/config';
 import { EventPublisher } from '@suite/events';
 import { RedisConnections, RedisModule } from '@suite/redis';
 import { buildEventStreamKey, buildWorkflowCacheKey, buildWorkflowLeaseKey } from '@suite/redis-namespaces';
-import { testConfig, testRedisClient, TestRedis, uniqueId, waitFor, writeFirestoreDocument } from '@suite/testing';
+import { testConfig, testRedisClient, TestRedis, uniqueId, waitFor, writeFirestoreDocument, useIsolatedRedis } from '@suite/testing';
 import { WorkflowControlClient, WorkflowFleet, WorkflowLeases } from '@suite/workflow-watch';
 import { WorkflowListenerModule } from '../workflow-listener.module';
 import { EventCollector, invoice, markOffline, markOnline, notificationPath, writeTask } from './workflow-test-kit';
@@ -17,6 +17,9 @@ async function listener(overrides: Record<string, string> = {}): Promise<Testing
 }
 
 const attached = (fleet: WorkflowFleet, userId: string) => fleet.watchOf(userId)?.attachedListeners === 2;
+
+// The listener takes every online user: other test files' users must not be on its Redis.
+useIsolatedRedis();
 
 describe('workflow listener (one instance, real Firestore emulator and Redis)', () => {
   let redis: TestRedis;

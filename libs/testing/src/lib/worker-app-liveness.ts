@@ -4,14 +4,19 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitOf, spawnApp } from './app-process';
+import { useIsolatedRedis } from './isolated-redis';
 import { waitFor } from './wait-for';
 
 /**
  * The liveness contract of an app without HTTP, checked on its real process: it beats (liveness
  * file and instance record) while Redis answers, and exits 0 on SIGTERM, removing both.
+ * The app gets a Redis of its own: on the shared one it would take other test files' jobs or
+ * users, and its SIGTERM would wait for them.
  */
 export function describeWorkerAppLiveness(app: string): void {
   describe(`${app} process liveness`, () => {
+    useIsolatedRedis();
+
     it('boots, beats, and leaves cleanly on SIGTERM', async () => {
       const livenessDir = mkdtempSync(join(tmpdir(), `${app}-`));
       const file = join(livenessDir, `${app}.alive`);
@@ -35,7 +40,7 @@ export function describeWorkerAppLiveness(app: string): void {
         await child.kill();
         redis.disconnect();
       }
-    });
+    }, 90_000); // a boot compiled on the fly on a loaded 2-core machine, then a drain
 
     it('refuses to start with a bad variable, naming it', async () => {
       const child = spawnApp(app, { LISTENERS_REDIS_PORT: 'not-a-port' });
