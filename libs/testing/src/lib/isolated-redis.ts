@@ -1,6 +1,6 @@
 import { findFreePort } from './stack/free-port';
 import { startRedisCluster } from './stack/redis-cluster';
-import { startRedisServer } from './stack/redis-server';
+import { RedisServer, startRedisServer } from './stack/redis-server';
 import { onRedisCluster } from './topology';
 
 const ADDRESS_VARIABLES = ['LISTENERS_REDIS_HOST', 'LISTENERS_REDIS_PORT', 'LISTENERS_REDIS_CLUSTER'] as const;
@@ -26,7 +26,7 @@ export function useIsolatedRedis(): void {
       Object.assign(process.env, { LISTENERS_REDIS_HOST: cluster.host, LISTENERS_REDIS_PORT: String(cluster.port), LISTENERS_REDIS_CLUSTER: 'true' });
       stop = () => cluster.stop();
     } else {
-      const server = await startRedisServer(await findFreePort());
+      const server = await startFreeRedisServer();
       Object.assign(process.env, { LISTENERS_REDIS_HOST: server.host, LISTENERS_REDIS_PORT: String(server.port) });
       stop = () => server.stop();
     }
@@ -39,4 +39,15 @@ export function useIsolatedRedis(): void {
       else process.env[name] = saved[name];
     }
   }, 60_000);
+}
+
+/** A port checked free can still be taken before redis-server binds it: try another. */
+async function startFreeRedisServer(): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startRedisServer(await findFreePort());
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
 }

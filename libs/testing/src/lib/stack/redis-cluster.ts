@@ -16,10 +16,14 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-/** A port whose cluster bus port (port + 10000) is free too. */
+/**
+ * A port whose cluster bus port (port + 10000) is free too. Both lie below Linux's ephemeral range
+ * (32768 and up), where the outgoing connections of other tests would take a port between the
+ * check and the bind.
+ */
 async function clusterPort(taken: Set<number>): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    const port = 20_000 + Math.floor(Math.random() * 2_700);
     if (taken.has(port) || taken.has(port + 10_000)) continue;
     if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) return port;
   }
@@ -36,6 +40,17 @@ async function clusterIsReady(port: number): Promise<boolean> {
  * Valkey serverless presents itself to clients: keys of one script must share a hash slot.
  */
 export async function startRedisCluster(nodeCount = 3): Promise<RedisCluster> {
+  // A port checked free can still be taken before redis-server binds it: start again on new ports.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startClusterOnce(nodeCount);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startClusterOnce(nodeCount: number): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'suite-redis-cluster-'));
   const taken = new Set<number>();
   const ports: number[] = [];
@@ -44,11 +59,18 @@ export async function startRedisCluster(nodeCount = 3): Promise<RedisCluster> {
     taken.add(port).add(port + 10_000);
     ports.push(port);
   }
-  const nodes = await Promise.all(
+  const started = await Promise.allSettled(
     ports.map((port) =>
       startRedisServer(port, ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000', '--dir', dir]),
     ),
   );
+  const nodes = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(nodes.map((node) => node.stop()));
+    rmSync(dir, { recursive: true, force: true });
+    throw failed.reason;
+  }
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
     rmSync(dir, { recursive: true, force: true });
