@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ChatAnswersModule } from '@suite/chat-answers';
 import { AppConfig, ConfigModule } from '@suite/config';
 import { CronSchedulesModule } from '@suite/cron-schedules';
 import { EventPublisher, EventsModule } from '@suite/events';
@@ -17,6 +18,7 @@ import { TasksModule } from '@suite/tasks';
 import { VectorModule } from '@suite/vector';
 import { WorkflowControlClient } from '@suite/workflow-watch';
 import { EventsWebSocket } from './events-ws/events-websocket';
+import { ChatAnswerRpcHandler } from './handlers/chat-answer.rpc-handler';
 import { CronRpcHandler } from './handlers/cron.rpc-handler';
 import { ChromaVectorRpcHandler } from './handlers/chroma-vector.rpc-handler';
 import { EventsRpcHandler } from './handlers/events.rpc-handler';
@@ -48,6 +50,7 @@ const RPC_HANDLERS: Type[] = [
   TaskRpcHandler,
   LlmRpcHandler,
   LlmConversationRpcHandler,
+  ChatAnswerRpcHandler,
   CronRpcHandler,
   ChromaVectorRpcHandler,
   FirebaseManagementRpcHandler,
@@ -77,6 +80,7 @@ export class GatewayModule {
         RegistryModule,
         TasksModule,
         LlmModule,
+        ChatAnswersModule,
         CronSchedulesModule,
         VectorModule,
         LlmSessionsModule,

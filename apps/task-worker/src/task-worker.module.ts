@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ChatAnswersModule } from '@suite/chat-answers';
 import { AppConfig, ConfigModule } from '@suite/config';
 import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
@@ -15,6 +16,7 @@ import { AnalysisThreadPool } from './queues/computation/analysis-thread-pool';
 import { DocumentAnalysisProcessor } from './queues/computation/document-analysis.processor';
 import { VectorComputationProcessor } from './queues/computation/vector-computation.processor';
 import { NoopProcessor } from './queues/default/noop.processor';
+import { ChatAnswerJobs } from './queues/llm/chat-answer-jobs';
 import { LlmConversationProcessor } from './queues/llm/llm-conversation.processor';
 import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
@@ -28,12 +30,13 @@ export class TaskWorkerModule {
     const hosts = queueProcessors(config);
     return {
       module: TaskWorkerModule,
-      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LlmModule, VectorModule, LivenessModule.forApp('task-worker')],
+      imports: [ConfigModule.forRoot(config), RedisModule, FirebaseModule, TasksModule, LlmModule, ChatAnswersModule, VectorModule, LivenessModule.forApp('task-worker')],
       providers: [
         AnalysisThreadPool,
         ...PROCESSORS,
         { provide: TASK_PROCESSORS, inject: PROCESSORS, useFactory: (...processors: TaskProcessor[]) => processors },
         TaskJobRunner,
+        ChatAnswerJobs,
         MaintenanceRunner,
         ...hosts,
         { provide: QUEUE_HOSTS, inject: hosts, useFactory: (...instances: QueueHost[]) => instances },

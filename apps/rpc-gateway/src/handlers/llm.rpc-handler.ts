@@ -23,7 +23,7 @@ export class ThreadParams extends SessionParams {
 
 /**
  * `LLM.*` sessions and threads (seeds 003 and 004), all state in Redis so any gateway instance
- * serves any user. The model calls (send_message, stop_message, conversations) are another handler.
+ * serves any user. The model calls (send_message, stop_message, conversations) are other handlers.
  */
 @RpcNamespace('LLM', { description: 'LLM sessions, chat presence and chat history' })
 @Injectable()

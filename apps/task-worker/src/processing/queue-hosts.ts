@@ -1,11 +1,12 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { QueueName } from '@suite/config';
-import { TaskJobData } from '@suite/job-contracts';
+import { CHAT_ANSWER_JOB, ChatAnswerJobData, TaskJobData } from '@suite/job-contracts';
 import { JobDurationStats, OutageLog } from '@suite/queues';
 import { asError } from '@suite/logging';
 import { TaskRegistry } from '@suite/registry';
 import { Job } from 'bullmq';
+import { ChatAnswerJobs } from '../queues/llm/chat-answer-jobs';
 import { MaintenanceRunner } from '../queues/maintenance/maintenance-runner';
 import { TaskJobRunner } from './task-job-runner';
 
@@ -74,17 +75,22 @@ export abstract class QueueHost extends WorkerHost {
   }
 }
 
-/** The host of a task queue (`default`, `computation`, `llm`): jobs run through TaskJobRunner. */
+/**
+ * The host of a task queue (`default`, `computation`, `llm`): task jobs run through TaskJobRunner,
+ * the `llm` queue's chat answers (no task record) through ChatAnswerJobs.
+ */
 @Injectable()
 export class TaskQueueHost extends QueueHost {
   constructor(
     private readonly runner: TaskJobRunner,
     private readonly registry: TaskRegistry,
+    private readonly chatAnswers: ChatAnswerJobs,
   ) {
     super();
   }
 
   protected run(job: Job<TaskJobData>): Promise<unknown> {
+    if (job.name === CHAT_ANSWER_JOB) return this.chatAnswers.run(job as unknown as Job<ChatAnswerJobData>);
     return this.runner.run(job);
   }
 
@@ -94,7 +100,7 @@ export class TaskQueueHost extends QueueHost {
    */
   @OnWorkerEvent('failed')
   onFailed(job: Job<TaskJobData> | undefined, error: Error): void {
-    if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(error.message))) return;
+    if (!job || job.name === CHAT_ANSWER_JOB || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(error.message))) return;
     void this.registry
       .updateProgress(job.data.task_id, { status: 'failed', currentStep: 'failed', error: error.message })
       .catch((failure: unknown) => this.logger.warn({ event: 'task_fail_record_failed', task_id: job.data.task_id, error: asError(failure).message }));

@@ -1,6 +1,7 @@
 import type { AppConfig, QueueName } from '@suite/config';
 import type { JobDurationStats } from '@suite/queues';
 import type { RedisConnections } from '@suite/redis';
+import type { ChatAnswerJobs } from '../queues/llm/chat-answer-jobs';
 import type { MaintenanceRunner } from '../queues/maintenance/maintenance-runner';
 import { NoopProcessor } from '../queues/default/noop.processor';
 import { QueueWorkers } from './queue-workers';
@@ -15,6 +16,7 @@ function workersFor(queues: QueueName[], processors: TaskProcessor[], maintenanc
     processors,
     { handledJobs: maintenanceJobs } as MaintenanceRunner,
     {} as TaskJobRunner,
+    {} as ChatAnswerJobs,
     {} as JobDurationStats,
   );
 }

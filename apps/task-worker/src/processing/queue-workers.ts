@@ -3,6 +3,7 @@ import { AppConfig } from '@suite/config';
 import { MAINTENANCE_JOBS } from '@suite/job-contracts';
 import { endConnectionsNow, JobDurationStats } from '@suite/queues';
 import { RedisConnections } from '@suite/redis';
+import { ChatAnswerJobs } from '../queues/llm/chat-answer-jobs';
 import { MaintenanceRunner } from '../queues/maintenance/maintenance-runner';
 import { jobTypesWithoutHandler, taskTypesWithSeveralProcessors } from './job-handlers';
 import { QueueHost } from './queue-hosts';
@@ -38,6 +39,7 @@ export class QueueWorkers implements OnModuleInit, OnApplicationBootstrap, Befor
     @Inject(TASK_PROCESSORS) private readonly processors: TaskProcessor[],
     private readonly maintenance: MaintenanceRunner,
     private readonly runner: TaskJobRunner,
+    private readonly chatAnswers: ChatAnswerJobs,
     private readonly durations: JobDurationStats,
   ) {}
 
@@ -66,6 +68,7 @@ export class QueueWorkers implements OnModuleInit, OnApplicationBootstrap, Befor
       // The running jobs end at once (their attempt fails and is retried with backoff by whichever
       // worker is up), and the close completes once BullMQ has written that.
       this.runner.abortAll(new Error('worker shutting down'));
+      this.chatAnswers.abortAll(new Error('worker shutting down'));
       this.logger.warn({ event: 'drain_timeout', grace_ms: this.config.SHUTDOWN_GRACE_MS });
     } else if (outcome === 'unreachable') {
       await this.endConnections();

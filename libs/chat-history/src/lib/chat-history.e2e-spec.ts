@@ -110,6 +110,25 @@ describe('ChatHistoryStore against real Redis', () => {
     expect(await trimming.estimateTokenCount(thread)).toBe(encodeChat(['3', '4', '5', '6', '7'].map((content) => ({ role: 'user' as const, content })), 'gpt-4o').length);
   });
 
+  it('appendMessageOnce stores one message per id, from two instances at once; the marker goes with a trimmed message', async () => {
+    const thread = newThread();
+    await store.appendUserMessage(thread, 'question');
+    const outcomes = await Promise.all([store, other, store, other].map((instance, attempt) => instance.appendMessageOnce(thread, { role: 'assistant', id: 'answer-1', content: `answer attempt ${attempt}` })));
+    expect(outcomes.filter((outcome) => !outcome.duplicate)).toHaveLength(1);
+    expect(new Set(outcomes.map((outcome) => outcome.message.seq))).toEqual(new Set([2]));
+    const stored = await store.getMessages(thread);
+    expect(stored.map((message) => [message.id, message.role])).toEqual([expect.arrayContaining(['user']), ['answer-1', 'assistant']]);
+    expect(await other.hasMessageOnce(thread, 'answer-1')).toBe(true);
+    expect(await plain.ttl(keyOf(thread))).toBeGreaterThan(86_000);
+
+    const trimming = small.get(ChatHistoryStore);
+    const short = newThread();
+    await trimming.appendMessageOnce(short, { role: 'assistant', id: 'old-answer', content: 'old' });
+    await trimming.appendMessages(short, ['1', '2', '3', '4', '5'].map((content) => ({ role: 'user', content })));
+    expect(await trimming.hasMessageOnce(short, 'old-answer')).toBe(false);
+    expect(await plain.hexists(keyOf(short), 'once:old-answer')).toBe(0);
+  });
+
   it('100 concurrent appends from two instances: none lost, each caller in its own order', async () => {
     const thread = newThread();
     const writers = ['A', 'B', 'C', 'D'];

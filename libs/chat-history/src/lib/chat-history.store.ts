@@ -16,7 +16,7 @@ import {
   ContextWindow,
   JsonValue,
 } from './chat-history.types';
-import { APPEND_MESSAGES, CLEAR_MESSAGES, CONTEXT_WINDOW, READ_MESSAGES, SAVE_CHAT, SET_CHAT_FIELDS } from './chat-scripts';
+import { APPEND_MESSAGE_ONCE, APPEND_MESSAGES, CLEAR_MESSAGES, CONTEXT_WINDOW, READ_MESSAGES, SAVE_CHAT, SET_CHAT_FIELDS } from './chat-scripts';
 import { countTextTokens, messageTokens, REPLY_PRIMING_TOKENS, systemPromptTokens } from './token-count';
 
 /** A thread of one user in one company. */
@@ -79,6 +79,33 @@ export class ChatHistoryStore {
     for (const message of messages) this.metrics.appended.inc({ role: message.role });
     if (trimmed > 0) this.metrics.trimmed.inc(trimmed);
     return { messages: messages.map((message, index) => ({ ...message, seq: start + index })), message_count: count, trimmed };
+  }
+
+  /**
+   * Appends a message with a caller's id unless that id was appended this way before (a retried
+   * job writing the same answer): exactly one stored message per id. The TTL refresh and the trim
+   * happen in the same step. `duplicate` says the message was already there (the stored one is kept).
+   */
+  async appendMessageOnce(thread: ChatThreadRef, input: ChatMessageInput & { id: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    const key = this.key(thread);
+    const message = this.prepare(input);
+    const now = new Date();
+    const [seq, , trimmed, duplicate] = (await APPEND_MESSAGE_ONCE.run(this.client, [key], [
+      this.ttlSeconds,
+      now.toISOString(),
+      this.config.CHAT_HISTORY_MAX_MESSAGES,
+      message.id,
+      serialize(message),
+    ])) as [number, number, number, number];
+    await this.touchIndex(thread, now);
+    if (duplicate === 0) this.metrics.appended.inc({ role: message.role });
+    if (trimmed > 0) this.metrics.trimmed.inc(trimmed);
+    return { message: { ...message, seq }, duplicate: duplicate === 1 };
+  }
+
+  /** Whether a message of this id was appended once (appendMessageOnce) and not trimmed since. */
+  async hasMessageOnce(thread: ChatThreadRef, id: string): Promise<boolean> {
+    return (await this.client.hexists(this.key(thread), `once:${id}`)) === 1;
   }
 
   /** Full save (seed's save_chat_history): replaces the messages, system prompt, status and metadata. */

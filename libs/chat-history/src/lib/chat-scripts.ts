@@ -7,7 +7,8 @@ export const CHAT_LAYOUT_VERSION = '2.0';
  * Every chat is ONE hash (`chat:{uid}:{cid}:{thread}:history`), so each script touches one key
  * and runs on Redis Cluster. Fields: system_prompt, system_prompt_tokens, status, version,
  * created_at, updated_at, message_count, message_tokens, `meta:<name>` per metadata entry, the
- * counter `seq` (last message's number), `first` (oldest kept), and one `m:<seq>` per message.
+ * counter `seq` (last message's number), `first` (oldest kept), one `m:<seq>` per message, and
+ * `once:<id>` → seq for a message appended once by id (dropped with the message when it is trimmed).
  * A stored message is JSON whose first member is `"tokens":N`, so scripts read its cost without
  * decoding it.
  */
@@ -44,6 +45,8 @@ local function append(from, max_len)
       if raw then
         added = added - tokens_of(raw)
         redis.call('HDEL', key, 'm:' .. s)
+        local id = string.match(raw, '^{"tokens":%d+,"id":"([^"\\]*)"')
+        if id then redis.call('HDEL', key, 'once:' .. id) end
         trimmed = trimmed + 1
       end
     end
@@ -64,6 +67,26 @@ init(ARGV[2])
 local result = append(4, tonumber(ARGV[3]))
 redis.call('HSET', key, 'updated_at', ARGV[2])
 redis.call('EXPIRE', key, ARGV[1])
+return result
+`,
+);
+
+/**
+ * Appends one message unless a message of that id was appended this way before. ARGV: ttl, now,
+ * max_len, id, message. Returns {seq, message_count, trimmed, duplicate (0|1)}.
+ */
+export const APPEND_MESSAGE_ONCE = new RedisScript(
+  'chat_append_once',
+  `${PRELUDE}
+init(ARGV[2])
+local existing = redis.call('HGET', key, 'once:' .. ARGV[4])
+if existing then
+  return {tonumber(existing), tonumber(redis.call('HGET', key, 'message_count')), 0, 1}
+end
+local result = append(5, tonumber(ARGV[3]))
+redis.call('HSET', key, 'once:' .. ARGV[4], result[1], 'updated_at', ARGV[2])
+redis.call('EXPIRE', key, ARGV[1])
+result[4] = 0
 return result
 `,
 );

@@ -203,6 +203,10 @@ export class AppConfig {
   @EnvInteger() @IsInt() @Min(1)
   LLM_MAX_OUTPUT_TOKENS = 2000;
 
+  /** Tokens of a chat thread the model sees with each `LLM.send_message` (system prompt and newest messages). */
+  @EnvInteger() @IsInt() @Min(100)
+  LLM_CONTEXT_WINDOW_TOKENS = 16_000;
+
   /** retry_after_ms advised when the provider is down (5xx, connection refused). */
   @EnvInteger() @IsInt() @Min(0)
   LLM_UNAVAILABLE_RETRY_MS = 5000;

@@ -43,3 +43,25 @@ export type ChatMessageEvent =
       /** Why the answer ended early, when finish_reason is `error`. */
       error?: { code: string; message: string; retry_after_ms?: number };
     };
+
+/** BullMQ job name of a chat answer (`LLM.send_message`) on the `llm` queue; it has no task record. */
+export const CHAT_ANSWER_JOB = 'chat_answer';
+
+/** One assistant answer to write into a thread: streamed as `chat.message` events, then stored once. */
+export interface ChatAnswerJobData {
+  user_id: string;
+  company_id: string;
+  thread_key: string;
+  /** The assistant message's id: every event of the answer and the stored message carry it. */
+  message_id: string;
+  /** The user message it answers. */
+  user_message_id: string;
+  model: string;
+  temperature?: number;
+  trace_id?: string;
+}
+
+/** One job per answer: a repeated add of the same answer is a no-op (BullMQ refuses ":" in custom ids). */
+export function chatAnswerJobId(messageId: string): string {
+  return `chat_${messageId}`;
+}

@@ -157,6 +157,16 @@ export const ANSWER_STOP_TTL_SECONDS = 300;
 
 /** Control channel carrying the message ids of answers to stop, to whichever instance streams them. */
 export const ANSWER_STOP_CHANNEL = 'llm:stop_requests';
+
+/**
+ * The answers of a thread sent and not yet stored (a set of message ids), so `LLM.stop_message`
+ * without a message id stops them. Beside the history key, not in it: no script spans both.
+ */
+export const buildChatAnsweringKey = (userId: string, companyId: string, threadKey: string): string =>
+  `${NS.CHAT}:${part('userId', userId)}:${part('companyId', companyId)}:${part('threadKey', threadKey)}:answering`;
+
+/** Longer than any answer may take, so a set of a crashed worker's answers does not outlive its thread for long. */
+export const CHAT_ANSWERING_TTL_SECONDS = 3600;
 // --- distributed locks with fencing (libs/distributed-lock) ---
 
 /**

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'chat-answers',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/chat-answers',
+};
