@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
@@ -20,6 +20,8 @@ import { machineInfo } from '../lib/machine';
 import { median } from '../lib/median';
 import { RedisCommandMeter, RedisCommandWindow } from '../lib/redis-commands';
 import { measurementLines, say, writeResults } from '../lib/report';
+import { processMemoryMb } from '../lib/memory';
+import { percentileOfSorted } from '../lib/percentile';
 
 /**
  * 10,000 schedules due in the same second, claimed by three cron-scheduler processes: how long
@@ -75,22 +77,6 @@ function settingsFromEnv(): CronSettings {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function memoryMb(pid: number | undefined): { rss: number; peak: number } | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-    return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
-  } catch {
-    return undefined;
-  }
-}
 
 @Module({})
 class CronClientModule {
@@ -170,7 +156,7 @@ async function measureCron(
   const redisCommands = await context.meter.end(jobs.length);
   const memory: Record<string, { rss: number; peak: number }> = {};
   context.schedulers.forEach((scheduler, index) => {
-    const usage = memoryMb(scheduler.child.pid);
+    const usage = processMemoryMb(scheduler.child.pid);
     if (usage) memory[`scheduler ${index + 1}`] = usage;
   });
   const expected = new Set(ids);
@@ -189,8 +175,8 @@ async function measureCron(
     target: 'cron',
     runs: jobs.length,
     allQueuedMs: lags.at(-1) ?? 0,
-    lagP50Ms: percentile(lags, 50),
-    lagP99Ms: percentile(lags, 99),
+    lagP50Ms: percentileOfSorted(lags, 50),
+    lagP99Ms: percentileOfSorted(lags, 99),
     lagMaxMs: lags.at(-1) ?? 0,
     duplicates,
     missing,
@@ -217,8 +203,8 @@ async function measureRaw(settings: CronSettings, queue: Queue, meter: RedisComm
     target: 'raw BullMQ add',
     runs: jobs.length,
     allQueuedMs: lags.at(-1) ?? 0,
-    lagP50Ms: percentile(lags, 50),
-    lagP99Ms: percentile(lags, 99),
+    lagP50Ms: percentileOfSorted(lags, 50),
+    lagP99Ms: percentileOfSorted(lags, 99),
     lagMaxMs: lags.at(-1) ?? 0,
     duplicates: 0,
     missing: settings.schedules - jobs.length,

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import type { CpuMeter, CpuWindow } from './cpu';
 import type { RedisCommandMeter, RedisCommandWindow } from './redis-commands';
+import { percentileOfSorted } from './percentile';
 
 /** How hard and how long every target of a bench is loaded; the same for all targets of a run. */
 export interface LoadSettings {
@@ -91,9 +92,7 @@ function fire(request: HttpRequestSpec, connections: number, durationS: number, 
 }
 
 function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(sorted[index] * 100) / 100;
+  return Math.round(percentileOfSorted(sorted, p) * 100) / 100;
 }
 
 /** What to watch during the measured window. */

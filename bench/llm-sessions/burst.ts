@@ -1,3 +1,5 @@
+import { percentileOfSorted } from '../lib/percentile';
+
 /** Latency figures of one burst of concurrent calls. */
 export interface BurstResult {
   calls: number;
@@ -10,9 +12,7 @@ export interface BurstResult {
 }
 
 function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(sorted[index] * 100) / 100;
+  return Math.round(percentileOfSorted(sorted, p) * 100) / 100;
 }
 
 export function summarize(latenciesMs: number[], errors: number, wallMs: number, firstError?: string): BurstResult {

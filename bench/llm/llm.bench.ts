@@ -14,6 +14,7 @@ import type { Bench } from '../lib/bench';
 import { machineInfo } from '../lib/machine';
 import { median } from '../lib/median';
 import { say, writeResults } from '../lib/report';
+import { percentile } from '../lib/percentile';
 
 const RAW = 'raw openai stream';
 const STREAMER = 'ChatAnswerStreamer';
@@ -29,11 +30,6 @@ interface Settings {
 function integerSetting(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

@@ -1,3 +1,5 @@
+import { percentileOfSorted } from '../lib/percentile';
+
 /**
  * A closed loop of jobs for the tasks bench: `inFlight` jobs are outstanding at all times (a new
  * one is enqueued when one is seen completed), like autocannon's connections in the rpc bench.
@@ -104,9 +106,7 @@ export interface LoopResult {
 const MAX_ENQUEUE_ERRORS = 100;
 
 function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(sorted[index] * 100) / 100;
+  return Math.round(percentileOfSorted(sorted, p) * 100) / 100;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { GloveEmbeddingProvider } from '@suite/embeddings';
 import { ChromaClient, Collection } from 'chromadb';
 import { spawnApp } from '../../libs/testing/src/lib/app-process';
@@ -12,6 +11,8 @@ import { machineInfo } from '../lib/machine';
 import { median } from '../lib/median';
 import { waitForHttp } from '../lib/processes';
 import { say, writeResults } from '../lib/report';
+import { percentile } from '../lib/percentile';
+import { processMemoryMb } from '../lib/memory';
 
 /**
  * CHROMA_VECTOR through the gateway beside the raw chromadb client, on one Chroma server, with
@@ -50,15 +51,7 @@ function texts(count: number, seed: number): string[] {
   return Array.from({ length: count }, (_, index) => `${pick(WORDS.subjects)} ${pick(WORDS.verbs)} ${pick(WORDS.objects)} ${pick(WORDS.places)} (ref ${index})`);
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+const rssMb = (pid: number): number => processMemoryMb(pid)?.rss ?? 0;
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const round2 = (value: number) => Math.round(value * 100) / 100;

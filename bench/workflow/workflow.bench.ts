@@ -13,6 +13,7 @@ import { machineInfo } from '../lib/machine';
 import { median } from '../lib/median';
 import { spawnBenchScript } from '../lib/processes';
 import { say, writeResults } from '../lib/report';
+import { percentile } from '../lib/percentile';
 
 const PROJECT = 'demo-bench-workflow';
 const PREFIX = 'bench-wf';
@@ -56,12 +57,6 @@ function rssMb(pid: number | undefined): number | null {
   } catch {
     return null;
   }
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const task = (marker: string, step: number) => ({
