@@ -42,11 +42,11 @@ export class ChatAnswerWriter {
    */
   async write(job: ChatAnswerJobData, attempt: number, shutdown?: AbortSignal): Promise<ChatAnswerOutcome> {
     const thread: ChatThreadRef = { userId: job.user_id, companyId: job.company_id, threadKey: job.thread_key };
-    if (await this.chats.hasMessageOnce(thread, job.message_id)) {
+    const [alreadyStored, context] = await Promise.all([this.chats.hasMessageOnce(thread, job.message_id), this.chats.contextWindow(thread, this.config.LLM_CONTEXT_WINDOW_TOKENS)]);
+    if (alreadyStored) {
       await this.doneAnswering(thread, job.message_id);
       return { message_id: job.message_id, finish_reason: 'already_stored', stored: false, chunks: 0, tokens_used: 0 };
     }
-    const context = await this.chats.contextWindow(thread, this.config.LLM_CONTEXT_WINDOW_TOKENS);
     const messages: ChatTurn[] = [
       ...(context?.system_prompt ? [{ role: 'system' as const, content: context.system_prompt }] : []),
       ...(context?.messages ?? []).filter((message) => message.role !== 'tool').map((message) => ({ role: message.role as ChatTurn['role'], content: message.content })),

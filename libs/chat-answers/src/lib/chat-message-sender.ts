@@ -53,10 +53,14 @@ export class ChatMessageSender {
     const { model, temperature } = checkCallerChoices(this.config, { prompt: request.message, model: request.model, temperature: request.temperature }, 'message');
     await this.quota.ensureLeft(request.companyId);
     const thread: ChatThreadRef = { userId: request.userId, companyId: request.companyId, threadKey: request.threadKey };
-    const userMessage = await inputChecked(() => this.chats.appendUserMessage(thread, request.message));
     const messageId = randomUUID();
     const answering = buildChatAnsweringKey(thread.userId, thread.companyId, thread.threadKey);
-    await this.redis.command.multi().sadd(answering, messageId).expire(answering, CHAT_ANSWERING_TTL_SECONDS).exec();
+    // One round trip for both: an id left in the answering set by a refused append only makes a
+    // later stop of the thread send a stop nobody listens to.
+    const [userMessage] = await Promise.all([
+      inputChecked(() => this.chats.appendUserMessage(thread, request.message)),
+      this.redis.command.multi().sadd(answering, messageId).expire(answering, CHAT_ANSWERING_TTL_SECONDS).exec(),
+    ]);
     const data: ChatAnswerJobData = {
       user_id: thread.userId,
       company_id: thread.companyId,

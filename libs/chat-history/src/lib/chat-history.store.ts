@@ -69,13 +69,12 @@ export class ChatHistoryStore {
     const key = this.key(thread);
     const messages = inputs.map((input) => this.prepare(input));
     const now = new Date();
-    const [start, count, trimmed] = (await APPEND_MESSAGES.run(this.client, [key], [
-      this.ttlSeconds,
-      now.toISOString(),
-      this.config.CHAT_HISTORY_MAX_MESSAGES,
-      ...messages.map(serialize),
-    ])) as [number, number, number];
-    await this.touchIndex(thread, now);
+    // The index entry goes out with the append (one round trip); it only orders the user's threads.
+    const [appended] = await Promise.all([
+      APPEND_MESSAGES.run(this.client, [key], [this.ttlSeconds, now.toISOString(), this.config.CHAT_HISTORY_MAX_MESSAGES, ...messages.map(serialize)]),
+      this.touchIndex(thread, now),
+    ]);
+    const [start, count, trimmed] = appended as [number, number, number];
     for (const message of messages) this.metrics.appended.inc({ role: message.role });
     if (trimmed > 0) this.metrics.trimmed.inc(trimmed);
     return { messages: messages.map((message, index) => ({ ...message, seq: start + index })), message_count: count, trimmed };
@@ -90,14 +89,11 @@ export class ChatHistoryStore {
     const key = this.key(thread);
     const message = this.prepare(input);
     const now = new Date();
-    const [seq, , trimmed, duplicate] = (await APPEND_MESSAGE_ONCE.run(this.client, [key], [
-      this.ttlSeconds,
-      now.toISOString(),
-      this.config.CHAT_HISTORY_MAX_MESSAGES,
-      message.id,
-      serialize(message),
-    ])) as [number, number, number, number];
-    await this.touchIndex(thread, now);
+    const [appended] = await Promise.all([
+      APPEND_MESSAGE_ONCE.run(this.client, [key], [this.ttlSeconds, now.toISOString(), this.config.CHAT_HISTORY_MAX_MESSAGES, message.id, serialize(message)]),
+      this.touchIndex(thread, now),
+    ]);
+    const [seq, , trimmed, duplicate] = appended as [number, number, number, number];
     if (duplicate === 0) this.metrics.appended.inc({ role: message.role });
     if (trimmed > 0) this.metrics.trimmed.inc(trimmed);
     return { message: { ...message, seq }, duplicate: duplicate === 1 };
