@@ -75,6 +75,8 @@ interface RoundResult {
   gatewayQueryMs: number[];
   rawQueryMs: number[];
   rawQueryEmbedMs: number;
+  /** SYSTEM.ping through the same gateway, interleaved: the fixed cost of any call (HTTP hop, auth, envelope). */
+  pingMs: number[];
 }
 
 async function runBench(): Promise<boolean> {
@@ -155,8 +157,12 @@ async function runBench(): Promise<boolean> {
       // Queries interleaved one by one: gateway, raw, gateway, raw, …
       result.gatewayQueryMs = [];
       result.rawQueryMs = [];
+      result.pingMs = [];
       let rawQueryEmbedMs = 0;
       for (const query of queries) {
+        const pingStarted = performance.now();
+        await rpc(url, 'SYSTEM.ping', []);
+        result.pingMs.push(performance.now() - pingStarted);
         const gatewayStarted = performance.now();
         await rpc(url, 'CHROMA_VECTOR.query_documents', [gatewayCollection, [query]], { n_results: 10 });
         result.gatewayQueryMs.push(performance.now() - gatewayStarted);
@@ -205,6 +211,7 @@ async function runBench(): Promise<boolean> {
         raw_embedding_ms_per_query: round2(median(results.map((r) => r.rawQueryEmbedMs)) / settings.queries),
         p50_ratio: round2(queryRatio),
         wall_ratio: round2(queryWallRatio),
+        ping_p50_ms: round1(percentile(results.flatMap((r) => r.pingMs), 50)),
       },
       gateway_rss_mb: { at_start: rssAtStart, after_first_vector_call: rssAfterLoad, at_end: rssAtEnd },
       embeddings: { first_gateway_call_ms: Math.round(firstCallMs), bench_process_load_ms: Math.round(rawLoadMs), table: tableInfo },
@@ -213,6 +220,7 @@ async function runBench(): Promise<boolean> {
     say(`add ${settings.documents} docs (median of ${settings.rounds} rounds): gateway ${summary.add.gateway_total_ms} ms = embedding ${summary.add.gateway_embedding_ms} + store ${summary.add.gateway_store_ms}; raw ${summary.add.raw_total_ms} ms = embedding ${summary.add.raw_embedding_ms} + store ${summary.add.raw_store_ms}`);
     say(`overhead ratio, embedding apart: ${summary.add.store_ratio}x (goal <= ${TARGET_RATIO}x); with embedding: ${summary.add.total_ratio}x`);
     say(`query (n_results 10, ${summary.query.count} each, embedding included): gateway p50 ${summary.query.gateway_p50_ms} ms p99 ${summary.query.gateway_p99_ms} ms; raw p50 ${summary.query.raw_p50_ms} ms p99 ${summary.query.raw_p99_ms} ms; p50 ratio ${summary.query.p50_ratio}x, wall ratio ${summary.query.wall_ratio}x`);
+    say(`  of which the fixed cost of any gateway call (SYSTEM.ping, interleaved): p50 ${summary.query.ping_p50_ms} ms; query p50 beyond it: gateway ${round1(summary.query.gateway_p50_ms - summary.query.ping_p50_ms)} ms vs raw ${summary.query.raw_p50_ms} ms`);
     say(`gateway RSS: ${rssAtStart} MB at start, ${rssAfterLoad} MB after the first vector call (GloVe loaded in ${summary.embeddings.first_gateway_call_ms} ms), ${rssAtEnd} MB at the end`);
     say(`GloVe table: ${tableInfo.words} words x ${tableInfo.dimension} dims, ${Math.round(tableInfo.vector_bytes / 1048576)} MB Float32Array; loaded in ${summary.embeddings.bench_process_load_ms} ms in the bench process`);
     say(`results: ${writeResults('vector', { settings, machine: machineInfo(), summary, rounds: results.map((r) => ({ ...r, gatewayQueryMs: undefined, rawQueryMs: undefined })) })}`);
