@@ -5,6 +5,7 @@ import { listLiveInstances, LiveInstance } from '@suite/liveness';
 import { LlmService, ProviderDescription } from '@suite/llm';
 import { RedisConnections } from '@suite/redis';
 import { MethodRegistry } from '@suite/rpc-server';
+import { ChromaConnection } from '@suite/vector';
 import { listWatchedUsers, readWorkflowFleetStats, WorkflowFleetStats } from '@suite/workflow-watch';
 
 type Status = 'ok' | 'error' | 'not_configured';
@@ -13,7 +14,7 @@ export interface DebugReport {
   version: string;
   redis: { status: Status; mode: 'single' | 'cluster' };
   firestore: { status: Status; target: string };
-  chroma: { status: Status; url: string };
+  chroma: { status: Status; url: string; version?: string };
   llm: { status: Status } & ProviderDescription & { development_model: boolean };
   workflow_listeners: {
     /** ok while a listener instance reports; error when enabled and none does. */
@@ -38,13 +39,13 @@ export class DebugService {
     private readonly registry: MethodRegistry,
     private readonly subscriber: ChannelSubscriber,
     private readonly llm: LlmService,
+    private readonly chroma: ChromaConnection,
   ) {}
 
   async report(): Promise<DebugReport> {
     const redisStatus = await this.redis.health();
-    const chromaUrl = `${this.config.CHROMA_SSL ? 'https' : 'http'}://${this.config.CHROMA_HOST}:${this.config.CHROMA_PORT}`;
     const [chroma, instances, watched, llm] = await Promise.all([
-      this.probe(`${chromaUrl}/api/v2/heartbeat`),
+      this.chroma.health(1000),
       redisStatus === 'ok' ? listLiveInstances(this.redis, this.config).catch(() => []) : Promise.resolve([]),
       redisStatus === 'ok' ? this.workflowListeners() : Promise.resolve(undefined),
       this.llm.probe(1000),
@@ -55,7 +56,7 @@ export class DebugService {
       version: this.config.APP_VERSION,
       redis: { status: redisStatus, mode: this.redis.isCluster ? 'cluster' : 'single' },
       firestore: { status: firestore, target: firestoreTarget },
-      chroma: { status: chroma, url: chromaUrl },
+      chroma,
       llm: { status: llm, ...this.llm.description, development_model: this.llm.description.provider === 'development-server' },
       workflow_listeners: {
         status: !this.config.WORKFLOW_LISTENER_ENABLED ? 'not_configured' : watched && watched.stats.instances > 0 ? 'ok' : 'error',

@@ -71,9 +71,10 @@ export class ChromaConnection implements OnModuleDestroy {
     return this.maxBatch;
   }
 
-  async health(): Promise<{ status: ChromaStatus; url: string; version?: string }> {
+  /** Whether the server answers within `timeoutMs`, through the configured client (CHROMA_HEADERS, tenant), for /debug. */
+  async health(timeoutMs = 1000): Promise<{ status: ChromaStatus; url: string; version?: string }> {
     try {
-      const version = await this.call('version', () => this.client.version());
+      const version = await this.call('version', () => this.client.version(), AbortSignal.timeout(timeoutMs));
       return { status: 'ok', url: this.url, version };
     } catch {
       return { status: 'error', url: this.url };
