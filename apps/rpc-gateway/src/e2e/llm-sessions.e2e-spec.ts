@@ -1,6 +1,7 @@
 import { ChatHistoryStore } from '@suite/chat-history';
 import { Firestore, FIRESTORE } from '@suite/firebase';
 import { MetricsService } from '@suite/metrics';
+import { buildWorkflowThreadsKey } from '@suite/redis-namespaces';
 import { testConfig, testRedisClient, TestRedis, uniqueId } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
 import { postRpc } from './post-rpc';
@@ -118,6 +119,17 @@ describe('LLM.* sessions and threads through two gateway instances', () => {
       await restarted.close();
     }
     expect((await call(one, 'is_user_on_thread', [user, company, 'thread-b'])).data).toBe(false);
+  });
+
+  it('the open thread is followed in the Realtime Database: enter_chat watches it, switch_thread moves the watch, leave_chat ends it', async () => {
+    const { user, company } = await initializedUser();
+    const watched = async () => (await plain.smembers(buildWorkflowThreadsKey(user))).sort();
+    await call(one, 'enter_chat', [user, company, 'thread-a']);
+    expect(await watched()).toEqual([`${company}/thread-a`]);
+    await call(two, 'switch_thread', [user, company, 'thread-b']);
+    expect(await watched()).toEqual([`${company}/thread-b`]);
+    await call(one, 'leave_chat', [user, company]);
+    expect(await watched()).toEqual([]);
   });
 
   it('100 concurrent appends to one thread spread over both instances lose no message and keep each caller order', async () => {

@@ -87,6 +87,12 @@ export class LlmSessionService {
     return { success: true, thread_key: threadKey, is_on_chat_page: true };
   }
 
+  /** The thread the user has open (enter_chat / switch_thread), or null. */
+  async activeThread(userId: string, companyId: string): Promise<string | null> {
+    const state = await this.translated(() => this.states.load(userId, companyId));
+    return state?.current_active_thread ?? null;
+  }
+
   isUserOnThread(userId: string, companyId: string, threadKey: string): Promise<boolean> {
     return this.translated(() => this.states.isUserOnThread(userId, companyId, threadKey));
   }

@@ -37,7 +37,7 @@ export class RealtimeChat {
     if (body['sender_id'] === undefined && senderId) body['sender_id'] = senderId;
     const reference = this.database.ref(path).push();
     const key = reference.key ?? invalid('no key');
-    await this.call(() => reference.set({ ...body, timestamp: ServerValue.TIMESTAMP, read: false }));
+    await this.call(() => reference.set({ ...body, timestamp: ServerValue.TIMESTAMP, read: false }), 'write');
     return { success: true, message_id: key };
   }
 
@@ -57,13 +57,13 @@ export class RealtimeChat {
     const reference = this.database.ref(`${threadMessagesPath(spaceCode, threadKey)}/${checkKey('message_id', messageId)}`);
     const exists = await this.call(() => reference.once('value'));
     if (!exists.exists()) return { success: false };
-    await this.call(() => reference.update({ read: true, read_at: ServerValue.TIMESTAMP }));
+    await this.call(() => reference.update({ read: true, read_at: ServerValue.TIMESTAMP }), 'write');
     return { success: true };
   }
 
   async deleteMessage(spaceCode: string, threadKey: string, messageId: string): Promise<{ success: true }> {
     const reference = this.database.ref(`${threadMessagesPath(spaceCode, threadKey)}/${checkKey('message_id', messageId)}`);
-    await this.call(() => reference.remove());
+    await this.call(() => reference.remove(), 'write');
     return { success: true };
   }
 
@@ -85,11 +85,16 @@ export class RealtimeChat {
     return members.map((member) => member.split('/') as [string, string]);
   }
 
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
+  /**
+   * Bounds an operation by FIREBASE_OPERATION_TIMEOUT_MS. firebase-admin keeps a write it could not
+   * send and sends it once it reconnects, so a write that timed out says so: it may still land.
+   */
+  private async call<T>(operation: () => Promise<T>, kind: 'read' | 'write' = 'read'): Promise<T> {
     const timeoutMs = this.config.FIREBASE_OPERATION_TIMEOUT_MS;
+    const reason = `the Realtime Database did not answer within ${timeoutMs} ms${kind === 'write' ? '; the write is kept by this instance and applied if the database comes back while it runs' : ''}`;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new RealtimeUnavailableError(`the Realtime Database did not answer within ${timeoutMs} ms`, this.config.FIREBASE_RETRY_AFTER_MS)), timeoutMs);
+      timer = setTimeout(() => reject(new RealtimeUnavailableError(reason, this.config.FIREBASE_RETRY_AFTER_MS)), timeoutMs);
     });
     try {
       return await Promise.race([operation(), timedOut]);
