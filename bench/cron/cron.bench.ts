@@ -22,6 +22,7 @@ import { RedisCommandMeter, RedisCommandWindow } from '../lib/redis-commands';
 import { measurementLines, say, writeResults } from '../lib/report';
 import { processMemoryMb } from '../lib/memory';
 import { percentileOfSorted } from '../lib/percentile';
+import { integerSetting } from '../lib/settings';
 
 /**
  * 10,000 schedules due in the same second, claimed by three cron-scheduler processes: how long
@@ -57,14 +58,6 @@ interface LagResult {
   cpu?: CpuWindow;
   redisCommands?: RedisCommandWindow;
   memoryMb?: Record<string, { rss: number; peak: number }>;
-}
-
-function integerSetting(name: string, fallback: number, minimum: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`${name} must be an integer >= ${minimum}, got "${raw}"`);
-  return value;
 }
 
 /** BENCH_CRON_SCHEDULES (10000), BENCH_CRON_SCHEDULERS (3), BENCH_CRON_ROUNDS (2). */

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -10,7 +9,7 @@ import { RedisModule } from '@suite/redis';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { Firestore, getFirestore, WriteBatch } from 'firebase-admin/firestore';
 import { Redis } from 'ioredis';
-import { REPO_ROOT, spawnApp } from '../../libs/testing/src/lib/app-process';
+import { spawnApp } from '../../libs/testing/src/lib/app-process';
 import { startFirestoreEmulator } from '../../libs/testing/src/lib/stack/firestore-emulator';
 import { findFreePort } from '../../libs/testing/src/lib/stack/free-port';
 import { startRedisServer } from '../../libs/testing/src/lib/stack/redis-server';
@@ -20,6 +19,7 @@ import { median } from '../lib/median';
 import { waitForHttp } from '../lib/processes';
 import { say, writeResults } from '../lib/report';
 import { burst, BurstResult, closedLoop, limited, sequence } from './burst';
+import { gitRevision, integerSetting } from '../lib/settings';
 
 const PROJECT_ID = 'demo-bench-llm';
 const COMPANY = 'bench-company';
@@ -45,14 +45,6 @@ interface Settings {
   inFlight: number;
 }
 
-function integerSetting(name: string, fallback: number, minimum: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`${name} must be an integer >= ${minimum}, got "${raw}"`);
-  return value;
-}
-
 /** BENCH_LLM_USERS (1000), BENCH_LLM_JOBS (20), BENCH_LLM_ROUNDS (3), BENCH_LLM_APPENDS (1000), BENCH_LLM_LARGE_THREAD (10000), BENCH_LLM_IN_FLIGHT (32). */
 function settingsFromEnv(): Settings {
   return {
@@ -63,14 +55,6 @@ function settingsFromEnv(): Settings {
     largeThread: integerSetting('BENCH_LLM_LARGE_THREAD', 10_000, 1),
     inFlight: integerSetting('BENCH_LLM_IN_FLIGHT', 32, 1),
   };
-}
-
-function gitRevision(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 const userOf = (index: number) => `bench-u${index}`;

@@ -19,6 +19,7 @@ import { waitForHttp } from '../lib/processes';
 import { median } from '../lib/median';
 import { say, writeResults } from '../lib/report';
 import { percentile } from '../lib/percentile';
+import { integerSetting } from '../lib/settings';
 
 const RAW = 'raw openai stream';
 const STREAMER = 'ChatAnswerStreamer';
@@ -31,11 +32,6 @@ interface Settings {
   answers: number;
   rounds: number;
   warmup: number;
-}
-
-function integerSetting(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 const msSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -119,7 +115,7 @@ async function startApps(redisPort: number, modelUrl: string): Promise<{ gateway
 }
 
 async function run(): Promise<boolean> {
-  const settings: Settings = { answers: integerSetting('BENCH_LLM_ANSWERS', 40), rounds: integerSetting('BENCH_ROUNDS', 5), warmup: integerSetting('BENCH_LLM_WARMUP', 10) };
+  const settings: Settings = { answers: integerSetting('BENCH_LLM_ANSWERS', 40, 1), rounds: integerSetting('BENCH_ROUNDS', 5, 1), warmup: integerSetting('BENCH_LLM_WARMUP', 10, 0) };
   const [redisPort, modelPort] = await Promise.all([findFreePort(), findFreePort()]);
   const [redisServer, devModel] = await Promise.all([startRedisServer(redisPort), startDevModelServer(modelPort)]);
   let app: INestApplicationContext | undefined;

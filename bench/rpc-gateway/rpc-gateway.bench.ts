@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { cpuProfileArgs, spawnBenchScript, waitForHttp } from '../lib/processes'
 import { CpuMeter } from '../lib/cpu';
 import { RedisCommandMeter } from '../lib/redis-commands';
 import { contended, cpuRatioPercent, formatTable, LOAD_GENERATOR_PROCESS, measurementLines, ratioPercent, REDIS_PROCESS, say, SERVER_PROCESS, TargetRow, writeResults } from '../lib/report';
+import { gitRevision } from '../lib/settings';
 
 const BASELINE = 'bare-fastify';
 /** The reference point: a plain Nest + Fastify endpoint doing one SET and one GET. */
@@ -73,14 +74,6 @@ async function runRedisBenchmark(port: number): Promise<RedisBenchmark> {
 
 function roundOrNull(value: number | undefined): number | null {
   return value === undefined ? null : Math.round(value * 10) / 10;
-}
-
-function gitRevision(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 async function runRpcGatewayBench(): Promise<boolean> {

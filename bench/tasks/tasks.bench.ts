@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { measurementLines, say, writeResults } from '../lib/report';
 import { CompletionTracker, LoopResult, LoopSettings, runClosedLoop } from './closed-loop';
 import { InProcessProfile } from './in-process-profile';
 import { startTaskProducer } from './task-producer';
+import { gitRevision, integerSetting } from '../lib/settings';
 
 const BASELINE = 'raw-bullmq';
 const TASKS_TARGET = 'tasks noop';
@@ -76,14 +76,6 @@ interface TargetResult {
   ratioToBaselinePercent?: number;
 }
 
-function integerSetting(name: string, fallback: number, minimum: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`${name} must be an integer >= ${minimum}, got "${raw}"`);
-  return value;
-}
-
 /** BENCH_TASKS (20000), BENCH_TASKS_IN_FLIGHT (200), BENCH_TASKS_WARMUP (2000), BENCH_TASKS_CONCURRENCY (50), BENCH_TASKS_USERS (100), BENCH_TASKS_ROUNDS (3). */
 function settingsFromEnv(): TasksSettings {
   return {
@@ -94,14 +86,6 @@ function settingsFromEnv(): TasksSettings {
     users: integerSetting('BENCH_TASKS_USERS', 100, 1),
     rounds: integerSetting('BENCH_TASKS_ROUNDS', 3, 1),
   };
-}
-
-function gitRevision(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 function roundOrNull(value: number | undefined): number | null {

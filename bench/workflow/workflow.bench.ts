@@ -14,6 +14,7 @@ import { median } from '../lib/median';
 import { spawnBenchScript } from '../lib/processes';
 import { say, writeResults } from '../lib/report';
 import { percentile } from '../lib/percentile';
+import { integerSetting } from '../lib/settings';
 
 const PROJECT = 'demo-bench-workflow';
 const PREFIX = 'bench-wf';
@@ -27,14 +28,6 @@ interface Settings {
   changesPerRound: number;
   /** Pause between two changes (ms): an open loop, so queues do not build up. */
   intervalMs: number;
-}
-
-function integerSetting(name: string, fallback: number, minimum: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`${name} must be an integer >= ${minimum}, got "${raw}"`);
-  return value;
 }
 
 /** BENCH_WF_USERS (1000), BENCH_WF_ROUNDS (5), BENCH_WF_CHANGES (100 per round), BENCH_WF_INTERVAL_MS (20). */
