@@ -110,7 +110,12 @@ async function startApps(redisPort: number, modelUrl: string): Promise<{ gateway
   const gateway = spawnApp('rpc-gateway', { ...environment, PORT: String(port) });
   const worker = spawnApp('task-worker', { ...environment, WORKER_QUEUES: 'llm', LOG_LEVEL: 'info' });
   const url = `http://127.0.0.1:${port}`;
-  await Promise.all([waitForHttp(gateway, `${url}/healthz`, 120_000), waitUntilReady(worker, async () => worker.output().includes('"event":"workers_started"'), 120_000)]);
+  try {
+    await Promise.all([waitForHttp(gateway, `${url}/healthz`, 120_000), waitUntilReady(worker, async () => worker.output().includes('"event":"workers_started"'), 120_000)]);
+  } catch (error) {
+    await Promise.all([gateway.stop(), worker.stop()]);
+    throw error;
+  }
   return { gateway, worker, url };
 }
 

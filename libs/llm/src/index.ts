@@ -5,7 +5,7 @@ export { LlmConversations, conversationTaskId, DEFAULT_TEMPERATURE } from './lib
 export type { StartConversationRequest, ConversationStart, ConversationStatus, StoredConversation } from './lib/llm-conversations';
 export { LlmConversationRunner } from './lib/llm-conversation-runner';
 export type { ConversationProgress } from './lib/llm-conversation-runner';
-export { ChatAnswerStreamer } from './lib/chat-answer-streamer';
+export { AnswerInterruptedError, ChatAnswerStreamer } from './lib/chat-answer-streamer';
 export { AnswerStops } from './lib/answer-stops';
 export type { StopWatch } from './lib/answer-stops';
 export type { ChatAnswerRequest, ChatAnswer } from './lib/chat-answer-streamer';

@@ -28,7 +28,8 @@ const SETTINGS = {
   TASK_RETRY_DELAY_MS: '100',
 };
 // A short lock: a job of a killed worker is taken over within seconds.
-const WORKER_SETTINGS = { ...SETTINGS, WORKER_QUEUES: 'llm', WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '20' };
+// A short drain grace: a worker stopped mid-answer gives the answer up within a second.
+const WORKER_SETTINGS = { ...SETTINGS, WORKER_QUEUES: 'llm', WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '20', SHUTDOWN_GRACE_MS: '1000' };
 
 // Every chat_answer job must reach this file's workers (the kill -9 test picks the one streaming).
 useIsolatedRedis();
@@ -39,22 +40,25 @@ useIsolatedRedis();
  */
 describe('LLM.send_message: two gateways, two task-workers, answers streamed as chat.message and stored once', () => {
   let gateways: GatewayTestApp[];
-  let workers: ManagedProcess[];
+  let workers: ManagedProcess[] = [];
   let subscriber: TestRedis;
   const events = new Map<string, EventEnvelope<Payload>[]>();
   /** Everything each worker wrote (ManagedProcess keeps only its last lines). */
   const logs = new Map<ManagedProcess, string>();
   const logOf = (worker: ManagedProcess) => logs.get(worker) ?? '';
+  const startWorker = (): ManagedProcess => {
+    const worker = spawnApp('task-worker', WORKER_SETTINGS);
+    logs.set(worker, '');
+    const keep = (chunk: Buffer) => logs.set(worker, `${logs.get(worker)}${chunk.toString()}`);
+    worker.child.stdout?.on('data', keep);
+    worker.child.stderr?.on('data', keep);
+    return worker;
+  };
+  const streamingWorker = (messageId: string) => workers.find((worker) => logOf(worker).includes(`"event":"chat_answer_start","message_id":"${messageId}"`));
 
   beforeAll(async () => {
     gateways = await Promise.all([startGateway(testConfig(SETTINGS)), startGateway(testConfig(SETTINGS))]);
-    workers = [spawnApp('task-worker', WORKER_SETTINGS), spawnApp('task-worker', WORKER_SETTINGS)];
-    for (const worker of workers) {
-      logs.set(worker, '');
-      const keep = (chunk: Buffer) => logs.set(worker, `${logs.get(worker)}${chunk.toString()}`);
-      worker.child.stdout?.on('data', keep);
-      worker.child.stderr?.on('data', keep);
-    }
+    workers = [startWorker(), startWorker()];
     subscriber = testRedisClient();
     subscriber.on('message', (channel: string, message: string) => {
       const list = events.get(channel) ?? [];
@@ -161,6 +165,7 @@ describe('LLM.send_message: two gateways, two task-workers, answers streamed as 
       expect(questions.filter((message) => message.content.startsWith(`${caller}-`)).map((message) => message.content)).toEqual(Array.from({ length: 25 }, (_unused, n) => `${caller}-${n}`));
     }
     const answers = stored.filter((message) => message.role === 'assistant');
+    expect(answers).toHaveLength(100);
     expect(new Set(answers.map((message) => message.id))).toEqual(new Set(ids.flat()));
   }, 180_000);
 
@@ -168,6 +173,7 @@ describe('LLM.send_message: two gateways, two task-workers, answers streamed as 
     const thread = await newThread();
     const messageId = await send(0, thread, 'Tell me everything [dev:words:400] [dev:delay:20]');
     await waitFor(() => answerEvents(thread, messageId).length >= 5, 'the answer to stream', 20_000, 20);
+    expect((await call(1, 'LLM.stop_message', [thread.user, thread.company, thread.threadKey, 'not-an-answer-here'])).data).toEqual({ success: true, stopped: [] });
     const stopped = await call(1, 'LLM.stop_message', [thread.user, thread.company, thread.threadKey]);
     expect(stopped).toMatchObject({ status: 200, data: { success: true, stopped: [messageId] } });
     const final = await finalOf(thread, messageId);
@@ -186,6 +192,10 @@ describe('LLM.send_message: two gateways, two task-workers, answers streamed as 
     expect(final).toMatchObject({ finish_reason: 'error', error: { code: 'UNAVAILABLE', retry_after_ms: expect.any(Number) } });
     await waitFor(() => workers.some((worker) => logOf(worker).includes(`"event":"chat_answer_done","message_id":"${messageId}"`)), 'the answer job to end', 10_000, 50);
     expect((await history(0, thread)).map((message) => message.role)).toEqual(['user']);
+    // Not retried: the user has seen the error.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const starts = workers.map((worker) => logOf(worker).split(`"event":"chat_answer_start","message_id":"${messageId}"`).length - 1);
+    expect(starts.reduce((sum, count) => sum + count, 0)).toBe(1);
   });
 
   it('bad input is INVALID_ARGS naming the parameter; a spent hour is QUOTA_EXCEEDED with retry_after_ms, before anything is stored', async () => {
@@ -204,11 +214,29 @@ describe('LLM.send_message: two gateways, two task-workers, answers streamed as 
     expect((await history(1, thread)).filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['One allowed']);
   });
 
+  it('a worker stopped mid-answer past its drain grace publishes no final event; the other worker answers again, one message stored', async () => {
+    const thread = await newThread();
+    const messageId = await send(0, thread, 'A long one [dev:words:200] [dev:delay:20]');
+    await waitFor(() => answerEvents(thread, messageId).length >= 10, 'the answer to stream', 20_000, 20);
+    const draining = streamingWorker(messageId) as ManagedProcess;
+    const survivor = workers.find((worker) => worker !== draining) as ManagedProcess;
+    await draining.stop(15_000); // SIGTERM: the drain grace (1 s) runs out mid-answer
+    expect(logOf(draining)).toContain(`"event":"chat_answer_interrupted","message_id":"${messageId}"`);
+
+    await waitFor(() => logOf(survivor).includes(`"event":"chat_answer_done","message_id":"${messageId}"`), 'the other worker to answer', 60_000, 100);
+    const finals = answerEvents(thread, messageId).filter((event) => event.payload['is_final'] === true);
+    expect(finals.map((event) => event.payload['finish_reason'])).toEqual(['stop']);
+    expect((await history(1, thread)).filter((message) => message.role === 'assistant').map((message) => message.id)).toEqual([messageId]);
+
+    workers = [survivor, startWorker()];
+    await waitFor(() => workers[1].output().includes('"event":"workers_started"'), 'a new task-worker to start', 60_000, 100);
+  }, 120_000);
+
   it('kill -9 of the worker streaming an answer: the other worker answers it, and one assistant message is stored', async () => {
     const thread = await newThread();
     const messageId = await send(0, thread, 'A long one [dev:words:150] [dev:delay:20]');
     await waitFor(() => answerEvents(thread, messageId).length >= 10, 'the answer to stream', 20_000, 20);
-    const streaming = workers.find((worker) => logOf(worker).includes(`"event":"chat_answer_start","message_id":"${messageId}"`));
+    const streaming = streamingWorker(messageId);
     expect(streaming).toBeDefined();
     const survivor = workers.find((worker) => worker !== streaming) as ManagedProcess;
     await streaming?.kill();

@@ -83,7 +83,8 @@ async function translate<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (error instanceof RealtimeInputError || error instanceof FirestoreInputError) throw RpcError.invalidArgs(error.message);
-    if (error instanceof RealtimeUnavailableError) throw new RpcError('UNAVAILABLE', error.message, error.retryAfterMs);
+    // A write that may still land is TIMEOUT (the call may still complete: clients do not retry it on their own).
+    if (error instanceof RealtimeUnavailableError) throw new RpcError(error.outcomeUnknown ? 'TIMEOUT' : 'UNAVAILABLE', error.message, error.retryAfterMs);
     throw error;
   }
 }

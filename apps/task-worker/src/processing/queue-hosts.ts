@@ -100,11 +100,22 @@ export class TaskQueueHost extends QueueHost {
    */
   @OnWorkerEvent('failed')
   onFailed(job: Job<TaskJobData> | undefined, error: Error): void {
-    if (!job || job.name === CHAT_ANSWER_JOB || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(error.message))) return;
+    if (job?.name === CHAT_ANSWER_JOB) return this.chatAnswerFailed(job as unknown as Job<ChatAnswerJobData>, error);
+    if (!job || !failedForGood(job, error)) return;
     void this.registry
       .updateProgress(job.data.task_id, { status: 'failed', currentStep: 'failed', error: error.message })
       .catch((failure: unknown) => this.logger.warn({ event: 'task_fail_record_failed', task_id: job.data.task_id, error: asError(failure).message }));
   }
+
+  private chatAnswerFailed(job: Job<ChatAnswerJobData>, error: Error): void {
+    if (!failedForGood(job, error)) return;
+    void this.chatAnswers.failed(job, error).catch((failure: unknown) => this.logger.warn({ event: 'chat_answer_fail_report_failed', job_id: job.id, error: asError(failure).message }));
+  }
+}
+
+/** Whether BullMQ will run the job again: not once its attempts are spent or it stalled too often. */
+function failedForGood(job: Job, error: Error): boolean {
+  return job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message);
 }
 
 /** The host of the `maintenance` queue: jobs without a task record, timed into job_duration_seconds. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChatHistoryModule } from '@suite/chat-history';
+import { EventsModule } from '@suite/events';
 import { LlmModule } from '@suite/llm';
 import { QueuesModule } from '@suite/queues';
 import { ChatAnswerWriter } from './chat-answer-writer';
@@ -7,10 +8,10 @@ import { ChatMessageSender } from './chat-message-sender';
 
 /**
  * `LLM.send_message` / `stop_message`: the sender (gateway) and the writer (task-worker, `llm`
- * queue). Needs ConfigModule, RedisModule, EventsModule and FirebaseModule.
+ * queue). Needs ConfigModule, RedisModule and FirebaseModule.
  */
 @Module({
-  imports: [ChatHistoryModule, LlmModule, QueuesModule],
+  imports: [ChatHistoryModule, EventsModule, LlmModule, QueuesModule],
   providers: [ChatMessageSender, ChatAnswerWriter],
   exports: [ChatMessageSender, ChatAnswerWriter],
 })

@@ -51,6 +51,10 @@ export class ChatMessageSender {
 
   async send(request: SendMessageRequest): Promise<SendMessageResult> {
     const { model, temperature } = checkCallerChoices(this.config, { prompt: request.message, model: request.model, temperature: request.temperature }, 'message');
+    const tokens = this.chats.countTokens(request.message);
+    if (tokens > this.config.LLM_CONTEXT_WINDOW_TOKENS / 2) {
+      throw RpcError.invalidArgs(`message is ${tokens} tokens; at most half of LLM_CONTEXT_WINDOW_TOKENS (${this.config.LLM_CONTEXT_WINDOW_TOKENS}) fits beside the thread`);
+    }
     await this.quota.ensureLeft(request.companyId);
     const thread: ChatThreadRef = { userId: request.userId, companyId: request.companyId, threadKey: request.threadKey };
     const messageId = randomUUID();
@@ -67,6 +71,7 @@ export class ChatMessageSender {
       thread_key: thread.threadKey,
       message_id: messageId,
       user_message_id: userMessage.id,
+      user_message_seq: userMessage.seq,
       model,
       ...(temperature !== undefined ? { temperature } : {}),
       trace_id: LogContext.current().trace_id,
@@ -81,10 +86,18 @@ export class ChatMessageSender {
     return { success: true, message_id: messageId, user_message_id: userMessage.id, status: 'queued' };
   }
 
-  /** Stops one answer of the thread, or every answer of it still streaming or queued when no id is given. */
+  /**
+   * Stops one answer of the thread, or every answer of it still streaming or queued when no id is
+   * given. An id that is not an answer of this thread still being written stops nothing.
+   */
   async stop(thread: ChatThreadRef, messageId?: string): Promise<StopMessageResult> {
     const answering = buildChatAnsweringKey(thread.userId, thread.companyId, thread.threadKey);
-    const ids = messageId !== undefined ? [messageId] : await this.redis.command.smembers(answering);
+    const ids =
+      messageId !== undefined
+        ? (await this.redis.command.sismember(answering, messageId)) === 1
+          ? [messageId]
+          : []
+        : await this.redis.command.smembers(answering);
     await Promise.all(ids.map((id) => this.stops.requestStop(id)));
     return { success: true, stopped: ids };
   }

@@ -110,12 +110,12 @@ describe('ChatHistoryStore against real Redis', () => {
     expect(await trimming.estimateTokenCount(thread)).toBe(encodeChat(['3', '4', '5', '6', '7'].map((content) => ({ role: 'user' as const, content })), 'gpt-4o').length);
   });
 
-  it('appendMessageOnce stores one message per id, from two instances at once; the marker goes with a trimmed message', async () => {
+  it('appendMessageOnce stores one message per id, from two instances at once, never into a deleted chat; the marker goes with a trimmed message', async () => {
     const thread = newThread();
     await store.appendUserMessage(thread, 'question');
     const outcomes = await Promise.all([store, other, store, other].map((instance, attempt) => instance.appendMessageOnce(thread, { role: 'assistant', id: 'answer-1', content: `answer attempt ${attempt}` })));
-    expect(outcomes.filter((outcome) => !outcome.duplicate)).toHaveLength(1);
-    expect(new Set(outcomes.map((outcome) => outcome.message.seq))).toEqual(new Set([2]));
+    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['appended', 'duplicate', 'duplicate', 'duplicate']);
+    expect(new Set(outcomes.map((outcome) => outcome.seq))).toEqual(new Set([2]));
     const stored = await store.getMessages(thread);
     expect(stored.map((message) => [message.id, message.role])).toEqual([expect.arrayContaining(['user']), ['answer-1', 'assistant']]);
     expect(await other.hasMessageOnce(thread, 'answer-1')).toBe(true);
@@ -123,6 +123,9 @@ describe('ChatHistoryStore against real Redis', () => {
 
     const trimming = small.get(ChatHistoryStore);
     const short = newThread();
+    expect(await trimming.appendMessageOnce(short, { role: 'assistant', id: 'old-answer', content: 'old' })).toEqual({ seq: 0, outcome: 'no_chat' });
+    expect(await trimming.chatExists(short)).toBe(false);
+    await trimming.appendUserMessage(short, 'question');
     await trimming.appendMessageOnce(short, { role: 'assistant', id: 'old-answer', content: 'old' });
     await trimming.appendMessages(short, ['1', '2', '3', '4', '5'].map((content) => ({ role: 'user', content })));
     expect(await trimming.hasMessageOnce(short, 'old-answer')).toBe(false);
@@ -228,6 +231,9 @@ describe('ChatHistoryStore against real Redis', () => {
     expect(tiny).toMatchObject({ system_prompt: 'System rules.', messages: [], omitted_messages: 10 });
     const all = await store.contextWindow(thread, 1_000_000);
     expect(all?.messages).toHaveLength(10);
+    // Up to a given message (seq 4): what the chat held when it was written.
+    const throughFourth = await store.contextWindow(thread, budget, 4);
+    expect(throughFourth?.messages.map((message) => message.seq)).toEqual([2, 3, 4]);
     expect(await store.contextWindow(newThread(), 100)).toBeNull();
     await expect(store.contextWindow(thread, -1)).rejects.toMatchObject({ parameter: 'budget' });
   });

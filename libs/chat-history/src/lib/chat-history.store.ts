@@ -81,22 +81,21 @@ export class ChatHistoryStore {
   }
 
   /**
-   * Appends a message with a caller's id unless that id was appended this way before (a retried
-   * job writing the same answer): exactly one stored message per id. The TTL refresh and the trim
-   * happen in the same step. `duplicate` says the message was already there (the stored one is kept).
+   * Appends a message with a caller's id to an existing chat, unless that id was appended this way
+   * before (a retried job writing the same answer): exactly one stored message per id. The TTL
+   * refresh and the trim happen in the same step. `outcome`: `appended`; `duplicate` (the stored
+   * one is kept, `seq` is its seq); `no_chat` (nothing written: the chat was deleted meanwhile).
    */
-  async appendMessageOnce(thread: ChatThreadRef, input: ChatMessageInput & { id: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  async appendMessageOnce(thread: ChatThreadRef, input: ChatMessageInput & { id: string }): Promise<{ seq: number; outcome: 'appended' | 'duplicate' | 'no_chat' }> {
     const key = this.key(thread);
     const message = this.prepare(input);
     const now = new Date();
-    const [appended] = await Promise.all([
-      APPEND_MESSAGE_ONCE.run(this.client, [key], [this.ttlSeconds, now.toISOString(), this.config.CHAT_HISTORY_MAX_MESSAGES, message.id, serialize(message)]),
-      this.touchIndex(thread, now),
-    ]);
-    const [seq, , trimmed, duplicate] = appended as [number, number, number, number];
-    if (duplicate === 0) this.metrics.appended.inc({ role: message.role });
+    const appended = await APPEND_MESSAGE_ONCE.run(this.client, [key], [this.ttlSeconds, now.toISOString(), this.config.CHAT_HISTORY_MAX_MESSAGES, message.id, serialize(message)]);
+    if ((appended as number[])[3] !== 2) await this.touchIndex(thread, now);
+    const [seq, , trimmed, code] = appended as [number, number, number, number];
+    if (code === 0) this.metrics.appended.inc({ role: message.role });
     if (trimmed > 0) this.metrics.trimmed.inc(trimmed);
-    return { message: { ...message, seq }, duplicate: duplicate === 1 };
+    return { seq, outcome: code === 0 ? 'appended' : code === 1 ? 'duplicate' : 'no_chat' };
   }
 
   /** Whether a message of this id was appended once (appendMessageOnce) and not trimmed since. */
@@ -241,11 +240,12 @@ export class ChatHistoryStore {
 
   /**
    * The newest messages that fit `budget` tokens with the system prompt (always kept) and the reply
-   * priming, oldest first. The stored history is not changed. Null when there is no chat.
+   * priming, oldest first; with `throughSeq`, the messages up to that one (what the chat held when
+   * it was written). The stored history is not changed. Null when there is no chat.
    */
-  async contextWindow(thread: ChatThreadRef, budget: number): Promise<ContextWindow | null> {
+  async contextWindow(thread: ChatThreadRef, budget: number, throughSeq = 0): Promise<ContextWindow | null> {
     if (!Number.isInteger(budget) || budget < 0) throw new ChatHistoryInputError('budget', 'must be a non-negative integer');
-    const reply = (await CONTEXT_WINDOW.run(this.client, [this.key(thread)], [budget - REPLY_PRIMING_TOKENS])) as Array<number | string> | null;
+    const reply = (await CONTEXT_WINDOW.run(this.client, [this.key(thread)], [budget - REPLY_PRIMING_TOKENS, throughSeq])) as Array<number | string> | null;
     if (!reply) return null;
     const [systemPrompt, systemTokens, stored, ...rest] = reply;
     const messages = pairs(rest)

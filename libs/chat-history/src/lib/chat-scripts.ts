@@ -45,7 +45,7 @@ local function append(from, max_len)
       if raw then
         added = added - tokens_of(raw)
         redis.call('HDEL', key, 'm:' .. s)
-        local id = string.match(raw, '^{"tokens":%d+,"id":"([^"\\]*)"')
+        local id = string.match(raw, '^{"tokens":%d+,"id":"([^"\\\\]*)"')
         if id then redis.call('HDEL', key, 'once:' .. id) end
         trimmed = trimmed + 1
       end
@@ -72,13 +72,15 @@ return result
 );
 
 /**
- * Appends one message unless a message of that id was appended this way before. ARGV: ttl, now,
- * max_len, id, message. Returns {seq, message_count, trimmed, duplicate (0|1)}.
+ * Appends one message to an existing chat unless a message of that id was appended this way
+ * before. ARGV: ttl, now, max_len, id, message. Returns {seq, message_count, trimmed, outcome}:
+ * outcome 0 appended, 1 already there (seq is the stored one's), 2 no chat (nothing written: a
+ * chat deleted meanwhile is not brought back).
  */
 export const APPEND_MESSAGE_ONCE = new RedisScript(
   'chat_append_once',
   `${PRELUDE}
-init(ARGV[2])
+if redis.call('EXISTS', key) == 0 then return {0, 0, 0, 2} end
 local existing = redis.call('HGET', key, 'once:' .. ARGV[4])
 if existing then
   return {tonumber(existing), tonumber(redis.call('HGET', key, 'message_count')), 0, 1}
@@ -164,7 +166,7 @@ return out
 
 /**
  * The newest messages whose tokens fit ARGV[1] (the budget left once the system prompt and the
- * reply priming are paid). Returns {system_prompt, system_prompt_tokens, stored count, seq, raw, seq, raw…}
+ * reply priming are paid), up to seq ARGV[2] when given (0: the last). Returns {system_prompt, system_prompt_tokens, stored count, seq, raw, seq, raw…}
  * newest first, or false when there is no chat.
  */
 export const CONTEXT_WINDOW = new RedisScript(
@@ -176,6 +178,8 @@ local first, last = tonumber(v[1]), tonumber(v[2])
 local left = tonumber(ARGV[1]) - tonumber(v[4])
 local out = {v[3], tonumber(v[4]), tonumber(v[5])}
 local s = last
+local through = tonumber(ARGV[2] or '0')
+if through > 0 and through < last then s = through end
 while s >= first do
   local raw = redis.call('HGET', key, 'm:' .. s)
   if raw then

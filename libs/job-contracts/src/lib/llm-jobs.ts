@@ -54,8 +54,9 @@ export interface ChatAnswerJobData {
   thread_key: string;
   /** The assistant message's id: every event of the answer and the stored message carry it. */
   message_id: string;
-  /** The user message it answers. */
+  /** The user message it answers, and its seq: the model sees the thread up to that message. */
   user_message_id: string;
+  user_message_seq: number;
   model: string;
   temperature?: number;
   trace_id?: string;

@@ -20,6 +20,16 @@ export interface ChatAnswerRequest {
   traceId?: string;
   /** Aborting it stops the answer, as does `AnswerStops.requestStop(messageId)` from any instance: the final event then says `finish_reason: "stopped"`. */
   signal?: AbortSignal;
+  /**
+   * Aborting it ends the stream without a final event and rejects with AnswerInterruptedError:
+   * the answer is not over for the user (a worker shutting down; another one answers again).
+   */
+  interrupt?: AbortSignal;
+}
+
+/** The stream was ended by `interrupt`: no final event was published. */
+export class AnswerInterruptedError extends Error {
+  override readonly name = 'AnswerInterruptedError';
 }
 
 export interface ChatAnswer {
@@ -61,7 +71,11 @@ export class ChatAnswerStreamer {
     let chunks = 0;
     let streamed = '';
     const stopWatch = this.stops.watch(request.messageId);
-    const signal = request.signal ? AbortSignal.any([request.signal, stopWatch.signal]) : stopWatch.signal;
+    const signal = AbortSignal.any([stopWatch.signal, ...(request.signal ? [request.signal] : []), ...(request.interrupt ? [request.interrupt] : [])]);
+    const interrupted = async (): Promise<never> => {
+      await Promise.allSettled(publishes);
+      throw new AnswerInterruptedError(`the answer ${request.messageId} was interrupted after ${chunks} pieces`);
+    };
     try {
       const completion = await this.llm.stream(
         request.companyId,
@@ -72,10 +86,13 @@ export class ChatAnswerStreamer {
           publish({ message_id: request.messageId, role: 'assistant', delta, index, is_final: false });
         },
       );
+      if (request.interrupt?.aborted) return await interrupted();
       publish({ message_id: request.messageId, role: 'assistant', content: completion.content, is_final: true, tokens_used: completion.tokensUsed, finish_reason: completion.finishReason });
       await Promise.all(publishes);
       return { messageId: request.messageId, content: completion.content, tokensUsed: completion.tokensUsed, finishReason: completion.finishReason, chunks };
     } catch (error) {
+      if (error instanceof AnswerInterruptedError) throw error;
+      if (request.interrupt?.aborted) return await interrupted();
       const rpcError = error instanceof RpcError ? error : new RpcError('INTERNAL', 'the answer failed unexpectedly');
       const failure = { code: rpcError.code, message: rpcError.message, ...(rpcError.retryAfterMs !== undefined ? { retry_after_ms: rpcError.retryAfterMs } : {}) };
       const final = { message_id: request.messageId, role: 'assistant' as const, content: streamed, is_final: true as const, tokens_used: 0, finish_reason: 'error', error: failure };

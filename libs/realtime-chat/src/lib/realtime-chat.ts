@@ -94,7 +94,7 @@ export class RealtimeChat {
     const reason = `the Realtime Database did not answer within ${timeoutMs} ms${kind === 'write' ? '; the write is kept by this instance and applied if the database comes back while it runs' : ''}`;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new RealtimeUnavailableError(reason, this.config.FIREBASE_RETRY_AFTER_MS)), timeoutMs);
+      timer = setTimeout(() => reject(new RealtimeUnavailableError(reason, this.config.FIREBASE_RETRY_AFTER_MS, kind === 'write')), timeoutMs);
     });
     try {
       return await Promise.race([operation(), timedOut]);

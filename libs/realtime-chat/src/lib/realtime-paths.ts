@@ -11,6 +11,8 @@ export class RealtimeUnavailableError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number,
+    /** A write that timed out: firebase-admin keeps it and may still apply it, so retrying could apply it twice. */
+    readonly outcomeUnknown = false,
   ) {
     super(message);
   }

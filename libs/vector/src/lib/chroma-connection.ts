@@ -71,11 +71,16 @@ export class ChromaConnection implements OnModuleDestroy {
     return this.maxBatch;
   }
 
-  /** Whether the server answers within `timeoutMs`, through the configured client (CHROMA_HEADERS, tenant), for /debug. */
+  /**
+   * Whether the server answers `GET /api/v2/version` within `timeoutMs`, with CHROMA_HEADERS (its
+   * auth), for /debug. A plain fetch rather than the client: the request itself is aborted at the
+   * deadline, so a stuck server does not collect probes.
+   */
   async health(timeoutMs = 1000): Promise<{ status: ChromaStatus; url: string; version?: string }> {
     try {
-      const version = await this.call('version', () => this.client.version(), AbortSignal.timeout(timeoutMs));
-      return { status: 'ok', url: this.url, version };
+      const response = await fetch(`${this.url}/api/v2/version`, { headers: this.config.CHROMA_HEADERS, signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok) return { status: 'error', url: this.url };
+      return { status: 'ok', url: this.url, version: String(await response.json()) };
     } catch {
       return { status: 'error', url: this.url };
     }

@@ -26,7 +26,8 @@ export class ChatAnswerJobs {
       const started = process.hrtime.bigint();
       let outcome: 'completed' | 'failed' = 'failed';
       try {
-        const answer = await this.writer.write(data, job.attemptsMade + 1, abort.signal);
+        // attemptsStarted counts a run after a stall too (attemptsMade does not).
+        const answer = await this.writer.write(data, job.attemptsStarted || job.attemptsMade + 1, abort.signal);
         if (answer.finish_reason !== 'error') outcome = 'completed';
         return answer;
       } finally {
@@ -34,6 +35,11 @@ export class ChatAnswerJobs {
         this.durations.record('llm', outcome, Number(process.hrtime.bigint() - started) / 1e9);
       }
     });
+  }
+
+  /** A job that failed for good: the user's final event says so (ChatAnswerWriter.giveUp). */
+  async failed(job: Job<ChatAnswerJobData>, error: Error): Promise<void> {
+    await this.writer.giveUp(job.data, error.message);
   }
 
   /** Ends every answer streaming here (hard shutdown): their jobs are answered again by another worker. */

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Socket } from 'node:net';
 import { ManagedProcess, ServerProcessOptions, startProcess, waitUntilReady } from './managed-process';
 
@@ -45,5 +46,12 @@ export async function startRedisServer(port: number, extraArgs: string[] = [], o
     ...extraArgs,
   ], { detached: options.ownProcessGroup });
   await waitUntilReady(server, () => redisAnswers(port), 10_000);
+  // Another test's server may hold the port and answer the PING: make sure this one does.
+  const { stdout } = await promisify(execFile)('redis-cli', ['-p', String(port), 'info', 'server']);
+  const answeringPid = Number(/process_id:(\d+)/.exec(stdout)?.[1]);
+  if (answeringPid !== server.child.pid) {
+    await server.stop();
+    throw new Error(`redis-server :${port}: Address already in use (another server, pid ${answeringPid}, answers there)`);
+  }
   return { host: '127.0.0.1', port, process: server, stop: () => server.stop(), kill: () => server.kill() };
 }
