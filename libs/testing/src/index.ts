@@ -16,7 +16,7 @@ export { testConfig, uniqueId, TEST_SERVICE_TOKEN } from './lib/test-config';
 export { spawnApp, spawnTsScript, exitOf, REPO_ROOT } from './lib/app-process';
 export { describeWorkerAppLiveness } from './lib/worker-app-liveness';
 export { seededRandom } from './lib/seeded-random';
-export { testRedisClient } from './lib/test-redis';
+export { keyspaceScans, testRedisClient } from './lib/test-redis';
 export { onRedisCluster, singleNodeOnly } from './lib/topology';
 export { useIsolatedRedis } from './lib/isolated-redis';
 export type { TestRedis } from './lib/test-redis';

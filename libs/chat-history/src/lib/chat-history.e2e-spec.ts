@@ -2,7 +2,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@suite/config';
 import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
-import { testConfig, testRedisClient, TestRedis, uniqueId } from '@suite/testing';
+import { testConfig, testRedisClient, TestRedis, uniqueId, keyspaceScans } from '@suite/testing';
 import { encodeChat } from 'gpt-tokenizer/encoding/o200k_base';
 import { ChatHistoryInputError } from './chat-history.errors';
 import { ChatHistoryModule } from './chat-history.module';
@@ -14,17 +14,6 @@ async function chatModule(overrides: Record<string, string> = {}): Promise<Testi
   }).compile();
   await moduleRef.init();
   return moduleRef;
-}
-
-/** KEYS and SCAN calls served so far, over every master of the topology. */
-async function keyspaceScans(redis: TestRedis): Promise<number> {
-  const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
-  let total = 0;
-  for (const node of nodes) {
-    const stats = await node.info('commandstats');
-    for (const command of ['keys', 'scan']) total += Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-  }
-  return total;
 }
 
 const newThread = (): ChatThreadRef => ({ userId: uniqueId('u'), companyId: uniqueId('c'), threadKey: uniqueId('t') });

@@ -1,7 +1,7 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@suite/config';
 import { RedisConnections, RedisModule } from '@suite/redis';
-import { testConfig, testRedisClient, TestRedis, uniqueId } from '@suite/testing';
+import { testConfig, testRedisClient, TestRedis, uniqueId, keyspaceScans } from '@suite/testing';
 import { SessionStateModule } from './session-state.module';
 import { InvalidSessionKeyError, SessionStateStore } from './session-state.store';
 
@@ -11,17 +11,6 @@ async function sessionModule(): Promise<TestingModule> {
   }).compile();
   await moduleRef.init();
   return moduleRef;
-}
-
-/** KEYS and SCAN calls served so far, over every master of the topology. */
-async function keyspaceScans(redis: TestRedis): Promise<number> {
-  const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
-  let total = 0;
-  for (const node of nodes) {
-    const stats = await node.info('commandstats');
-    for (const command of ['keys', 'scan']) total += Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-  }
-  return total;
 }
 
 describe('SessionStateStore against real Redis', () => {

@@ -13,3 +13,14 @@ export function testRedisClient(): TestRedis {
   if (process.env['LISTENERS_REDIS_CLUSTER'] === 'true') return new Cluster([{ host, port }]);
   return new Redis({ host, port });
 }
+
+/** KEYS and SCAN calls served so far, over every master of the topology (a test of "no keyspace scan" compares two readings). */
+export async function keyspaceScans(redis: TestRedis): Promise<number> {
+  const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
+  let total = 0;
+  for (const node of nodes) {
+    const stats = await node.info('commandstats');
+    for (const command of ['keys', 'scan']) total += Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  }
+  return total;
+}
