@@ -28,43 +28,42 @@ export function summarize(latenciesMs: number[], errors: number, wallMs: number,
   };
 }
 
+/** The calls of one run: each one's latency, or its error (the first one kept for the report). */
+class CallTally {
+  private readonly latencies: number[] = [];
+  private errors = 0;
+  private firstError?: string;
+  private readonly started = process.hrtime.bigint();
+
+  /** Runs `call`, its latency counted from `from` (its own start by default). */
+  async time(call: () => Promise<void>, from = process.hrtime.bigint()): Promise<void> {
+    try {
+      await call();
+      this.latencies.push(Number(process.hrtime.bigint() - from) / 1e6);
+    } catch (error) {
+      this.errors += 1;
+      this.firstError ??= error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  result(): BurstResult {
+    return summarize(this.latencies, this.errors, Number(process.hrtime.bigint() - this.started) / 1e6, this.firstError);
+  }
+}
+
 /** Starts `count` calls at once and times each from the burst's start to its own answer. */
 export async function burst(count: number, call: (index: number) => Promise<void>): Promise<BurstResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
+  const tally = new CallTally();
   const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: count }, async (_, index) => {
-      try {
-        await call(index);
-        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-      } catch (error) {
-        errors += 1;
-        firstError ??= error instanceof Error ? error.message : String(error);
-      }
-    }),
-  );
-  return summarize(latencies, errors, Number(process.hrtime.bigint() - started) / 1e6, firstError);
+  await Promise.all(Array.from({ length: count }, (_, index) => tally.time(() => call(index), started)));
+  return tally.result();
 }
 
 /** Runs `count` calls one after another, timing each. */
 export async function sequence(count: number, call: (index: number) => Promise<void>): Promise<BurstResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = process.hrtime.bigint();
-  for (let index = 0; index < count; index++) {
-    const at = process.hrtime.bigint();
-    try {
-      await call(index);
-      latencies.push(Number(process.hrtime.bigint() - at) / 1e6);
-    } catch (error) {
-      errors += 1;
-      firstError ??= error instanceof Error ? error.message : String(error);
-    }
-  }
-  return summarize(latencies, errors, Number(process.hrtime.bigint() - started) / 1e6, firstError);
+  const tally = new CallTally();
+  for (let index = 0; index < count; index++) await tally.time(() => call(index));
+  return tally.result();
 }
 
 /** Runs `count` tasks with at most `limit` at once. */
@@ -79,19 +78,7 @@ export async function limited(count: number, limit: number, task: (index: number
 
 /** `count` calls with `inFlight` outstanding at all times, each timed from its own start. */
 export async function closedLoop(count: number, inFlight: number, call: (index: number) => Promise<void>): Promise<BurstResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = process.hrtime.bigint();
-  await limited(count, inFlight, async (index) => {
-    const at = process.hrtime.bigint();
-    try {
-      await call(index);
-      latencies.push(Number(process.hrtime.bigint() - at) / 1e6);
-    } catch (error) {
-      errors += 1;
-      firstError ??= error instanceof Error ? error.message : String(error);
-    }
-  });
-  return summarize(latencies, errors, Number(process.hrtime.bigint() - started) / 1e6, firstError);
+  const tally = new CallTally();
+  await limited(count, inFlight, (index) => tally.time(() => call(index)));
+  return tally.result();
 }
