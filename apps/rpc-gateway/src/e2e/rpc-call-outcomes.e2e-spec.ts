@@ -1,25 +1,12 @@
-import { testConfig, testRedisClient, TestRedis, uniqueId, waitFor } from '@suite/testing';
-import { GatewayTestApp, startGateway } from './gateway-test-app';
+import { testConfig, uniqueId, waitFor } from '@suite/testing';
+import { startGateway } from './gateway-test-app';
 import { postRpc } from './post-rpc';
 import { TestRpcHandler } from './test-rpc-handlers';
+import { useTestHandlerGateway } from './test-handler-gateway';
 
 describe('POST /rpc: what the caller learns of a call that outlives its timeout, a shutdown, or a strange throw', () => {
-  let gateway: GatewayTestApp;
-  let handler: TestRpcHandler;
-  let redis: TestRedis;
-
-  beforeAll(async () => {
-    gateway = await startGateway(testConfig(), { extraHandlers: [TestRpcHandler] });
-    handler = gateway.app.get(TestRpcHandler);
-    redis = testRedisClient();
-  });
-
-  afterAll(async () => {
-    redis.disconnect();
-    await gateway.close();
-  });
-
-  const call = (body: unknown) => postRpc(gateway.url, body);
+  const suite = useTestHandlerGateway();
+  const call = suite.call;
 
   describe('a call that times out', () => {
     it('answers TIMEOUT saying the call may still complete', async () => {
@@ -40,14 +27,14 @@ describe('POST /rpc: what the caller learns of a call that outlives its timeout,
       const whileRunning = await call(body);
       expect(whileRunning.status).toBe(409);
       expect(whileRunning.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
-      expect(handler.effects.get(name)).toBeUndefined();
+      expect(suite.handler.effects.get(name)).toBeUndefined();
 
-      await waitFor(() => handler.effects.get(name) === 1, 'the handler to end', 5000);
+      await waitFor(() => suite.handler.effects.get(name) === 1, 'the handler to end', 5000);
       const outcome = await waitForAnswer(() => call(body), (result) => result.status !== 409);
       expect(outcome.status).toBe(200);
       expect(outcome.headers.get('idempotent-replay')).toBe('true');
       expect(outcome.body).toEqual({ ok: true, data: { name, count: 1 } });
-      expect(handler.effects.get(name)).toBe(1);
+      expect(suite.handler.effects.get(name)).toBe(1);
     });
 
     it("with an idempotency_key: keeps the key in progress for a handler that runs on past the record's first expiry", async () => {
@@ -60,7 +47,7 @@ describe('POST /rpc: what the caller learns of a call that outlives its timeout,
       expect(late.body.error?.code).toBe('IDEMPOTENCY_IN_PROGRESS');
       const outcome = await waitForAnswer(() => call(body), (result) => result.status !== 409);
       expect(outcome.body).toEqual({ ok: true, data: { name, count: 1 } });
-      expect(handler.effects.get(name)).toBe(1);
+      expect(suite.handler.effects.get(name)).toBe(1);
     }, 20_000);
 
     it('with an idempotency_key: what a handler answers once its signal fired is the outcome kept', async () => {
@@ -76,7 +63,7 @@ describe('POST /rpc: what the caller learns of a call that outlives its timeout,
       const stopped = { method: 'TEST.until_aborted', timeout_ms: 50, idempotency_key: uniqueId('key'), trace_id: uniqueId('trace') };
       const timedOut = await call(stopped);
       expect(timedOut.body.error?.code).toBe('TIMEOUT');
-      expect(handler.aborted).toContain(stopped.trace_id);
+      expect(suite.handler.aborted).toContain(stopped.trace_id);
       // It rejected with the signal's reason: nothing took effect, so the retry runs (and times out) again.
       const retry = await waitForAnswer(() => call(stopped), (result) => result.status !== 409);
       expect(retry.headers.get('idempotent-replay')).toBeNull();
@@ -103,7 +90,7 @@ describe('POST /rpc: what the caller learns of a call that outlives its timeout,
   describe('reply_to', () => {
     it("publishes the call's trace_id, and its idempotency_key when given, with the answer", async () => {
       const channel = uniqueId('reply');
-      const subscriber = redis.duplicate();
+      const subscriber = suite.redis.duplicate();
       const messages: Array<Record<string, unknown>> = [];
       subscriber.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
       await subscriber.subscribe(channel);

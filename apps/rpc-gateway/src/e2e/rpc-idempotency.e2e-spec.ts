@@ -1,25 +1,12 @@
-import { testConfig, TestRedis, testRedisClient, uniqueId, waitFor } from '@suite/testing';
-import { GatewayTestApp, startGateway } from './gateway-test-app';
+import { testConfig, uniqueId, waitFor } from '@suite/testing';
+import { startGateway } from './gateway-test-app';
 import { postRpc } from './post-rpc';
 import { TestRpcHandler } from './test-rpc-handlers';
+import { useTestHandlerGateway } from './test-handler-gateway';
 
 describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
-  let gateway: GatewayTestApp;
-  let handler: TestRpcHandler;
-  let redis: TestRedis;
-
-  beforeAll(async () => {
-    gateway = await startGateway(testConfig(), { extraHandlers: [TestRpcHandler] });
-    handler = gateway.app.get(TestRpcHandler);
-    redis = testRedisClient();
-  });
-
-  afterAll(async () => {
-    redis.disconnect();
-    await gateway.close();
-  });
-
-  const call = (body: unknown) => postRpc(gateway.url, body);
+  const suite = useTestHandlerGateway();
+  const call = suite.call;
 
   it('replays the first response with Idempotent-Replay: true and runs the side effect once', async () => {
     const name = uniqueId('effect');
@@ -31,7 +18,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replay')).toBe('true');
     expect(second.body).toEqual(first.body);
-    expect(handler.effects.get(name)).toBe(1);
+    expect(suite.handler.effects.get(name)).toBe(1);
   });
 
   it('treats the same call made positionally or by keyword as the same call', async () => {
@@ -40,7 +27,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     await call({ method: 'TEST.side_effect', args: [name], idempotency_key: key });
     const replay = await call({ method: 'TEST.side_effect', kwargs: { name }, idempotency_key: key });
     expect(replay.headers.get('idempotent-replay')).toBe('true');
-    expect(handler.effects.get(name)).toBe(1);
+    expect(suite.handler.effects.get(name)).toBe(1);
   });
 
   it('answers 422 IDEMPOTENCY_MISMATCH for the same key with different arguments or method', async () => {
@@ -57,7 +44,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     const name = uniqueId('effect');
     const body = { method: 'TEST.side_effect', args: [name], idempotency_key: uniqueId('key') };
     const results = await Promise.all(Array.from({ length: 20 }, () => call(body)));
-    expect(handler.effects.get(name)).toBe(1);
+    expect(suite.handler.effects.get(name)).toBe(1);
     const ok = results.filter((result) => result.status === 200);
     const inProgress = results.filter((result) => result.status === 409);
     expect(ok.length + inProgress.length).toBe(20);
@@ -100,7 +87,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     expect(retry.body.data).toEqual({ name, count: 2 });
     const replay = await call(body);
     expect(replay.headers.get('idempotent-replay')).toBe('true');
-    expect(handler.effects.get(name)).toBe(2);
+    expect(suite.handler.effects.get(name)).toBe(2);
   });
 
   it('scopes keys to the caller user', async () => {
@@ -109,20 +96,20 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
     await call({ method: 'TEST.side_effect', args: [name], user_id: 'alice', idempotency_key: key });
     const bob = await call({ method: 'TEST.side_effect', args: [name], user_id: 'bob', idempotency_key: key });
     expect(bob.headers.get('idempotent-replay')).toBeNull();
-    expect(handler.effects.get(name)).toBe(2);
+    expect(suite.handler.effects.get(name)).toBe(2);
   });
 
   it('keeps the stored response for 24 hours', async () => {
     const key = uniqueId('key');
     await call({ method: 'TEST.echo', args: ['x'], user_id: 'ttl-user', idempotency_key: key });
-    const ttl = await redis.ttl(`idem:{ttl-user}:${key}`);
+    const ttl = await suite.redis.ttl(`idem:{ttl-user}:${key}`);
     expect(ttl).toBeGreaterThan(86_400 - 10);
     expect(ttl).toBeLessThanOrEqual(86_400);
   });
 
   it('reply_to: answers 202 at once and publishes the full envelope on the channel when done', async () => {
     const channel = uniqueId('reply');
-    const subscriber = redis.duplicate();
+    const subscriber = suite.redis.duplicate();
     const messages: unknown[] = [];
     subscriber.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
     await subscriber.subscribe(channel);
@@ -156,7 +143,7 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
 
   it('reply_to with a validation error answers at once, not on the channel', async () => {
     const channel = uniqueId('reply');
-    const subscriber = redis.duplicate();
+    const subscriber = suite.redis.duplicate();
     const messages: string[] = [];
     subscriber.on('message', (_channel: string, message: string) => messages.push(message));
     await subscriber.subscribe(channel);
