@@ -203,6 +203,8 @@ describe('LLM.send_message: two gateways, two task-workers, answers streamed as 
     const refused = async (args: unknown[]) => (await call(0, 'LLM.send_message', [thread.user, thread.company, thread.threadKey, ...args])).error;
     expect(await refused(['x'.repeat(2001)])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('LLM_MAX_PROMPT_CHARS') });
     expect(await refused(['   '])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('message') });
+    // 300 words: under LLM_MAX_PROMPT_CHARS, over half of the 400-token context window.
+    expect(await refused([Array.from({ length: 300 }, (_unused, index) => `w${index}`).join(' ')])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('LLM_CONTEXT_WINDOW_TOKENS') });
     expect(await refused(['hi', 'gpt-unknown'])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('LLM_ALLOWED_MODELS') });
     expect(await refused(['hi', 'gpt-4o', 3])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('temperature') });
 

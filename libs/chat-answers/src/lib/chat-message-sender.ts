@@ -51,10 +51,7 @@ export class ChatMessageSender {
 
   async send(request: SendMessageRequest): Promise<SendMessageResult> {
     const { model, temperature } = checkCallerChoices(this.config, { prompt: request.message, model: request.model, temperature: request.temperature }, 'message');
-    const tokens = this.chats.countTokens(request.message);
-    if (tokens > this.config.LLM_CONTEXT_WINDOW_TOKENS / 2) {
-      throw RpcError.invalidArgs(`message is ${tokens} tokens; at most half of LLM_CONTEXT_WINDOW_TOKENS (${this.config.LLM_CONTEXT_WINDOW_TOKENS}) fits beside the thread`);
-    }
+    this.checkFitsWindow(request.message);
     await this.quota.ensureLeft(request.companyId);
     const thread: ChatThreadRef = { userId: request.userId, companyId: request.companyId, threadKey: request.threadKey };
     const messageId = randomUUID();
@@ -84,6 +81,20 @@ export class ChatMessageSender {
       removeOnFail: { age: 86_400 },
     });
     return { success: true, message_id: messageId, user_message_id: userMessage.id, status: 'queued' };
+  }
+
+  /**
+   * At most half of LLM_CONTEXT_WINDOW_TOKENS, so the model always sees the question beside the
+   * thread. A token covers at least one UTF-8 byte, so a message of fewer bytes than the limit is
+   * not tokenized here (the append counts its tokens anyway).
+   */
+  private checkFitsWindow(message: string): void {
+    const limit = this.config.LLM_CONTEXT_WINDOW_TOKENS / 2;
+    if (Buffer.byteLength(message, 'utf8') <= limit) return;
+    const tokens = this.chats.countTokens(message);
+    if (tokens > limit) {
+      throw RpcError.invalidArgs(`message is ${tokens} tokens; at most half of LLM_CONTEXT_WINDOW_TOKENS (${this.config.LLM_CONTEXT_WINDOW_TOKENS}) fits beside the thread`);
+    }
   }
 
   /**
