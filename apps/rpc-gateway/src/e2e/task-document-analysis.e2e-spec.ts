@@ -1,21 +1,26 @@
+import { AppConfig } from '@suite/config';
 import { EventEnvelope } from '@suite/events';
+import { TaskService } from '@suite/tasks';
 import { ManagedProcess, spawnApp, testConfig, TestRedis, testRedisClient, uniqueId, waitFor } from '@suite/testing';
 import { GatewayTestApp, startGateway } from './gateway-test-app';
-import { postRpc } from './post-rpc';
+import { postRpc, RpcHttpResult } from './post-rpc';
 
 describe('TASK.* through the gateway with a real task-worker process', () => {
   let gateway: GatewayTestApp;
   let worker: ManagedProcess;
   let subscriber: TestRedis;
+  let redis: TestRedis;
 
   beforeAll(async () => {
     gateway = await startGateway(testConfig({ UNIFIED_REGISTRY_ENABLED: 'true' }));
     worker = spawnApp('task-worker', { UNIFIED_REGISTRY_ENABLED: 'true', WORKER_QUEUES: 'computation,default' });
     subscriber = testRedisClient();
+    redis = testRedisClient();
   });
 
   afterAll(async () => {
     subscriber.disconnect();
+    redis.disconnect();
     await worker.stop();
     await gateway.close();
   });
@@ -64,6 +69,45 @@ describe('TASK.* through the gateway with a real task-worker process', () => {
     await waitFor(async () => (await call('TASK.get_task_status', [`doc_analysis_${jobId}`])).data?.['status'] === 'completed', 'completion', 60_000, 100);
     expect((await call('TASK.list_user_tasks', [user])).data).toHaveLength(1);
   }, 90_000);
+
+  it('timeout_ms: 1 with an idempotency_key: TIMEOUT saying it may still complete, then the retry gets the real start; one task, one job', async () => {
+    const user = uniqueId('u');
+    const jobId = uniqueId('job');
+    const taskId = `doc_analysis_${jobId}`;
+    const starts = jest.spyOn(gateway.app.get(TaskService), 'start');
+    try {
+      const body = { method: 'TASK.start_document_analysis', args: [user, { content: 'Hello there.' }, jobId], user_id: 'caller', timeout_ms: 1, idempotency_key: uniqueId('key') };
+      const first = await postRpc(gateway.url, body);
+      expect(first.status).toBe(504);
+      expect(first.body.error?.code).toBe('TIMEOUT');
+      expect(first.body.error?.message).toBe('the call did not finish within 1 ms; it may still complete: retry with the same idempotency_key to get its outcome');
+
+      let retry: RpcHttpResult = first;
+      await waitFor(
+        async () => {
+          retry = await postRpc(gateway.url, body);
+          return retry.body.error?.code !== 'IDEMPOTENCY_IN_PROGRESS';
+        },
+        'the outcome of the start that timed out',
+        10_000,
+      );
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get('idempotent-replay')).toBe('true');
+      expect(retry.body.data).toEqual({ success: true, task_id: taskId, celery_task_id: taskId, status: 'queued' });
+      expect(starts).toHaveBeenCalledTimes(1);
+
+      expect(((await call('TASK.list_user_tasks', [user])).data as Array<{ task_id: string }>).map((task) => task.task_id)).toEqual([taskId]);
+      const queueKey = `${gateway.app.get(AppConfig).QUEUE_PREFIX}:computation`;
+      expect(await redis.exists(`${queueKey}:${taskId}`)).toBe(1);
+      // BullMQ's event stream of the queue: the job was added once, and no second add was tried.
+      const queueEvents = await redis.xrevrange(`${queueKey}:events`, '+', '-', 'COUNT', 10_000);
+      const eventsOfJob = queueEvents.map(([, fields]) => fields).filter((fields) => fields[fields.indexOf('jobId') + 1] === taskId);
+      expect(eventsOfJob.filter((fields) => fields[1] === 'added')).toHaveLength(1);
+      expect(eventsOfJob.filter((fields) => fields[1] === 'duplicated')).toHaveLength(0);
+    } finally {
+      starts.mockRestore();
+    }
+  }, 30_000);
 
   it('invalid input fails the task at once, without retries', async () => {
     const user = uniqueId('u');
