@@ -133,12 +133,15 @@ describe('POST /rpc: idempotency_key (Stripe semantics) and reply_to', () => {
 
   it('on shutdown, a call in flight still gets its answer', async () => {
     const own = await startGateway(testConfig(), { extraHandlers: [TestRpcHandler] });
+    const ownHandler = own.app.get(TestRpcHandler);
     const inFlight = postRpc(own.url, { method: 'TEST.slow', args: [400] });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await own.close();
     const answer = await inFlight;
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ ok: true, data: { slept: 400 } });
+    // It ran its 400 ms out: the drain aborts handlers only once SHUTDOWN_GRACE_MS (25 s here) has passed.
+    expect(ownHandler.aborted).toEqual([]);
   });
 
   it('reply_to with a validation error answers at once, not on the channel', async () => {
