@@ -45,10 +45,10 @@ describe('POST /rpc: messages and descriptions in the Python caller’s terms', 
     expect(fine.body).toEqual({ ok: true, data: { session_id: 's1', tags: ['a'], limit: 10 } });
   });
 
-  it('names the body limit, in bytes, in 413 PAYLOAD_TOO_LARGE', async () => {
+  it('names the body limit, in bytes and by its variable, in 413 PAYLOAD_TOO_LARGE', async () => {
     const result = await call({ method: 'TEST.echo', args: ['x'.repeat(10_000)] });
     expect(result.status).toBe(413);
-    expect(result.body.error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large (the limit is 4096 bytes)' });
+    expect(result.body.error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than the limit of 4096 bytes (RPC_BODY_LIMIT_BYTES)' });
   });
 
   it("SYSTEM.describe gives each parameter's type and whether it is required, and what the method returns", async () => {

@@ -17,7 +17,7 @@ function codeForStatus(status: number): RpcErrorCode {
 }
 
 function describe(status: number, error: unknown, bodyLimitBytes: number): string {
-  if (status === 413) return `the request body is too large (the limit is ${bodyLimitBytes} bytes)`;
+  if (status === 413) return `the request body is larger than the limit of ${bodyLimitBytes} bytes (RPC_BODY_LIMIT_BYTES)`;
   if (status === 415) return 'the request body must be JSON (Content-Type: application/json)';
   if (status === 404) return 'no such route';
   if (status === 401 || status === 403) return 'missing or invalid bearer token';
