@@ -2,7 +2,7 @@
 
 The gateway's address and service token come from the environment:
 
-    SUITE_RPC_URL=http://127.0.0.1:8080 SUITE_RPC_TOKEN=... python3 -m unittest -v test_suite_rpc
+    SUITE_RPC_URL=http://127.0.0.1:8080 LISTENERS_SERVICE_TOKEN=... python3 -m unittest -v test_suite_rpc
 
 In the repository, ``libs/rpc-client/src/lib/python-client.e2e-spec.ts`` starts a gateway and runs
 them as part of the jest run. Nothing here really sleeps: retries go through an injected sleep.
@@ -24,7 +24,7 @@ from typing import Any, List, Tuple
 from suite_rpc import RpcArgumentError, RpcClient, RpcError, idempotency_key
 
 GATEWAY_URL = os.environ.get("SUITE_RPC_URL", "")
-GATEWAY_TOKEN = os.environ.get("SUITE_RPC_TOKEN", "")
+GATEWAY_TOKEN = os.environ.get("LISTENERS_SERVICE_TOKEN", "")
 
 # Computed with node from the TypeScript client's idempotencyKeyFor (libs/rpc-client), on the
 # same call: kwargs in another order, a nested object, non-ASCII text and a float.
@@ -70,7 +70,7 @@ class GatewayTest(unittest.TestCase):
     def setUpClass(cls) -> None:
         # Fail, never skip: these tests are the point of running against a gateway.
         if not (GATEWAY_URL and GATEWAY_TOKEN):
-            raise AssertionError("SUITE_RPC_URL and SUITE_RPC_TOKEN must name a running gateway")
+            raise AssertionError("SUITE_RPC_URL and LISTENERS_SERVICE_TOKEN must name a running gateway")
 
     def setUp(self) -> None:
         self.sleep = RecordingSleep()

@@ -18,7 +18,7 @@ describe('Python client (libs/rpc-client/python) against the real gateway', () =
   it('passes the unittest suite (python3 -m unittest -v test_suite_rpc)', async () => {
     const { code, output } = await runCommand('python3', ['-m', 'unittest', '-v', 'test_suite_rpc'], {
       cwd: PYTHON_DIR,
-      env: { ...process.env, SUITE_RPC_URL: apps?.url, SUITE_RPC_TOKEN: TEST_SERVICE_TOKEN, PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...process.env, SUITE_RPC_URL: apps?.url, LISTENERS_SERVICE_TOKEN: TEST_SERVICE_TOKEN, PYTHONDONTWRITEBYTECODE: '1' },
     });
     const ran = Number(/^Ran (\d+) tests? in /m.exec(output)?.[1] ?? 0);
     // A failure shows the whole Python output; a suite that stops running (or skips) fails too.
