@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { Firestore, FIRESTORE } from '@suite/firebase';
+import { asError } from '@suite/logging';
 import { FirestoreInputError, FirestoreNotFoundError, FirestoreUnavailableError } from './firestore-errors';
 import { checkDocumentData, documentToJson, isPlainObject, JsonObject } from './firestore-json';
 import { checkDocumentId, checkPath } from './firestore-paths';
@@ -101,18 +102,19 @@ export class FirestoreDocuments {
 
   private translate(error: unknown, notFound?: string): Error {
     if (error instanceof FirestoreUnavailableError || error instanceof FirestoreInputError) return error;
-    const code = (error as { code?: unknown }).code;
+    // Anything can be thrown, undefined and null included: only an object carries a gRPC code.
+    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
     if (code === GRPC.NOT_FOUND && notFound) return new FirestoreNotFoundError(`${notFound} was not found`);
     if (typeof code === 'number' && RETRY_LATER.has(code)) return new FirestoreUnavailableError('Firestore is unavailable', this.config.FIREBASE_RETRY_AFTER_MS);
     if (code === GRPC.INVALID_ARGUMENT || code === GRPC.FAILED_PRECONDITION) {
       // Firestore's own wording of a bad query or value (e.g. a query that needs an index).
-      return new FirestoreInputError(`Firestore refused the call: ${firstLine((error as Error).message)}`);
+      return new FirestoreInputError(`Firestore refused the call: ${firstLine(asError(error).message)}`);
     }
     // The SDK's own argument checks (e.g. an invalid field path) throw plain Errors synchronously.
     if (error instanceof Error && code === undefined && /^(Value for argument|Argument|Invalid|Cannot|Path|Function|Order)/i.test(error.message)) {
       return new FirestoreInputError(firstLine(error.message));
     }
-    return error instanceof Error ? error : new Error(String(error));
+    return asError(error);
   }
 }
 
