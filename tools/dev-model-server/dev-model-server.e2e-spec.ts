@@ -58,4 +58,26 @@ describe('the development model server', () => {
     // The client decodes base64 (its default) into floats.
     again.data[0].embedding.forEach((value, i) => expect(value).toBeCloseTo(alpha[i], 6));
   });
+
+  it.each([
+    ['a string', 'no vector today', 'no vector today'],
+    ['undefined', undefined, 'undefined'],
+  ])('answers 500 naming what its own code threw, even %s', async (_kind, thrown, named) => {
+    // Math.hypot normalises every embedding: the one place a test can make the server's own code throw.
+    const hypot = jest.spyOn(Math, 'hypot').mockImplementation(() => {
+      throw thrown;
+    });
+    try {
+      const response = await fetch(`${baseURL}/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEV_MODEL_DEFAULT_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'text-embedding-3-small', input: 'alpha' }),
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(response.status).toBe(500);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toBe(`development model server error: ${named}`);
+    } finally {
+      hypot.mockRestore();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { asError } from '@suite/logging';
 
 /**
  * The development model: an OpenAI-compatible HTTP server with deterministic answers, for local
@@ -65,7 +66,7 @@ export function createDevModelServer(options: DevModelServerOptions = {}): Serve
       log({ event: 'dev_model_request', development_model: true, method: request.method, path: request.url, status: response.statusCode, ms: Date.now() - started }),
     );
     handle(request, response, keys).catch((error: unknown) => {
-      if (!response.headersSent) sendError(response, 500, 'server_error', `development model server error: ${(error as Error).message}`);
+      if (!response.headersSent) sendError(response, 500, 'server_error', `development model server error: ${asError(error).message}`);
       else response.destroy();
     });
   });
