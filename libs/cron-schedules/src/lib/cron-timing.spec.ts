@@ -1,4 +1,4 @@
-import { assertCronExpression, assertTimezone, InvalidScheduleError, nextTick, planDueRun, previousTick } from './cron-timing';
+import { assertCronExpression, assertTimezone, claimOutage, InvalidScheduleError, nextTick, planDueRun, previousTick } from './cron-timing';
 
 const PARIS = 'Europe/Paris';
 const at = (iso: string) => Date.parse(iso);
@@ -79,6 +79,19 @@ describe('cron timing', () => {
       expect(runs).toEqual(['2026-10-25T00:40:00.000Z', '2026-10-25T02:00:00.000Z', '2026-10-25T02:20:00.000Z', '2026-10-25T02:40:00.000Z']);
     });
 
+    it('2026-10-25: every-second and every-5-second schedules skip the whole second pass at once', () => {
+      const firstPassEnd = at('2026-10-25T00:59:59Z'); // 02:59:59 CEST
+      const secondPassEnd = at('2026-10-25T02:00:00Z'); // 03:00:00 CET
+      expect(iso(nextTick('* * * * * *', PARIS, firstPassEnd - 1000))).toBe(iso(firstPassEnd));
+      expect(iso(nextTick('* * * * * *', PARIS, firstPassEnd))).toBe(iso(secondPassEnd));
+      expect(iso(nextTick('* * * * * *', PARIS, at('2026-10-25T01:30:00Z')))).toBe(iso(secondPassEnd)); // from within the second pass
+      expect(iso(nextTick('*/5 * * * * *', PARIS, at('2026-10-25T00:59:57Z')))).toBe(iso(secondPassEnd));
+      expect(iso(nextTick('* * * * *', PARIS, at('2026-10-25T00:59:00Z')))).toBe(iso(secondPassEnd));
+      expect(iso(previousTick('* * * * * *', PARIS, at('2026-10-25T01:30:00Z')) ?? 0)).toBe(iso(firstPassEnd));
+      expect(iso(previousTick('*/5 * * * * *', PARIS, at('2026-10-25T02:00:03Z')) ?? 0)).toBe(iso(secondPassEnd));
+      expect(() => assertCronExpression('* * * * * *', PARIS, at('2026-10-25T01:10:00Z'))).not.toThrow();
+    });
+
     it('previousTick follows the same policy', () => {
       expect(iso(previousTick('30 2 * * *', PARIS, at('2026-03-29T12:00:00Z')) ?? 0)).toBe('2026-03-29T01:00:00.000Z');
       expect(iso(previousTick('15 * * * *', PARIS, at('2026-10-25T02:00:00Z')) ?? 0)).toBe('2026-10-25T00:15:00.000Z');
@@ -88,28 +101,53 @@ describe('cron timing', () => {
   describe('missed runs (controlled clock)', () => {
     const everyMinute = { expression: '0 * * * * *', timezone: 'UTC' };
     const due = at('2026-12-01T10:00:00Z');
+    const downSince = (from: number, to: number) => ({ from, to });
 
     it('a run within the grace period runs at its own tick, and the next one follows it', () => {
-      const plan = planDueRun({ ...everyMinute, catchUp: 'collapse' }, due, due + 2000, 30_000);
+      const plan = planDueRun({ ...everyMinute, catchUp: 'collapse' }, due, due + 2000, 30_000, null);
       expect(plan).toEqual({ runTick: due, nextRun: at('2026-12-01T10:01:00Z'), missed: false });
     });
 
     it('collapse: the runs missed while no scheduler ran are run once, as the latest missed tick', () => {
       const now = at('2026-12-01T10:30:10Z'); // down for 30 minutes
-      const plan = planDueRun({ ...everyMinute, catchUp: 'collapse' }, due, now, 30_000);
+      const plan = planDueRun({ ...everyMinute, catchUp: 'collapse' }, due, now, 30_000, downSince(due - 500, now));
       expect(plan).toEqual({ runTick: at('2026-12-01T10:29:00Z'), nextRun: at('2026-12-01T10:30:00Z'), missed: true });
     });
 
     it('skip: the missed runs are not run, and the schedule resumes with its first tick within the grace period', () => {
       const now = at('2026-12-01T10:30:10Z');
-      const plan = planDueRun({ ...everyMinute, catchUp: 'skip' }, due, now, 30_000);
+      const plan = planDueRun({ ...everyMinute, catchUp: 'skip' }, due, now, 30_000, downSince(due - 500, now));
       expect(plan).toEqual({ runTick: null, nextRun: at('2026-12-01T10:30:00Z'), missed: true });
     });
 
     it('collapse after a long outage of a daily schedule runs the last missed day once', () => {
       const daily = { expression: '0 6 * * *', timezone: PARIS, catchUp: 'collapse' as const };
-      const plan = planDueRun(daily, at('2026-12-01T05:00:00Z'), at('2026-12-05T12:00:00Z'), 60_000);
+      const now = at('2026-12-05T12:00:00Z');
+      const plan = planDueRun(daily, at('2026-12-01T05:00:00Z'), now, 60_000, downSince(at('2026-12-01T04:00:00Z'), now));
       expect(plan).toEqual({ runTick: at('2026-12-05T05:00:00Z'), nextRun: at('2026-12-06T05:00:00Z'), missed: true });
+    });
+
+    it('a run that is late because of a backlog, while the schedulers ran, is not missed: it runs at its own tick', () => {
+      const now = at('2026-12-01T10:05:00Z'); // five minutes late, no outage
+      expect(planDueRun({ ...everyMinute, catchUp: 'skip' }, due, now, 30_000, null)).toEqual({ runTick: due, nextRun: at('2026-12-01T10:01:00Z'), missed: false });
+      // An outage that ended before the tick does not make it missed either.
+      const earlier = downSince(at('2026-12-01T09:00:00Z'), at('2026-12-01T09:30:00Z'));
+      expect(planDueRun({ ...everyMinute, catchUp: 'skip' }, due, now, 30_000, earlier).missed).toBe(false);
+    });
+
+    it('after recovery, missed runs still due in a later step (a batch at a time) are missed; those after the outage are not', () => {
+      const outage = downSince(at('2026-12-01T09:59:00Z'), at('2026-12-01T10:30:10Z'));
+      const later = at('2026-12-01T10:31:00Z');
+      expect(planDueRun({ ...everyMinute, catchUp: 'collapse' }, due, later, 30_000, outage)).toEqual({ runTick: at('2026-12-01T10:29:00Z'), nextRun: at('2026-12-01T10:30:00Z'), missed: true });
+      expect(planDueRun({ ...everyMinute, catchUp: 'skip' }, at('2026-12-01T10:30:00Z'), later, 30_000, outage).missed).toBe(false);
+    });
+
+    it('claimOutage: none while steps follow each other, one ending now after a gap, the recorded one otherwise', () => {
+      const now = at('2026-12-01T10:00:00Z');
+      expect(claimOutage({ lastStep: null, outageFrom: null, outageTo: null }, now, 60_000)).toEqual({ from: -Infinity, to: now });
+      expect(claimOutage({ lastStep: now - 250, outageFrom: null, outageTo: null }, now, 60_000)).toBeNull();
+      expect(claimOutage({ lastStep: now - 120_000, outageFrom: 1, outageTo: 2 }, now, 60_000)).toEqual({ from: now - 120_000, to: now });
+      expect(claimOutage({ lastStep: now - 250, outageFrom: 1, outageTo: 2 }, now, 60_000)).toEqual({ from: 1, to: 2 });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { asError } from '@suite/logging';
 import { CronExpression, CronExpressionParser } from 'cron-parser';
 
 /** A schedule's expression or timezone is unusable; `param` names the parameter at fault. */
@@ -44,7 +45,7 @@ export function assertCronExpression(expression: string, timezone: string, now =
     parsed(expression, timezone);
     nextTick(expression, timezone, now);
   } catch (error) {
-    throw new InvalidScheduleError('cron_expression', `cron_expression ${JSON.stringify(expression)} is invalid: ${(error as Error).message}`);
+    throw new InvalidScheduleError('cron_expression', `cron_expression ${JSON.stringify(expression)} is invalid: ${asError(error).message}`);
   }
 }
 
@@ -61,7 +62,12 @@ export function nextTick(expression: string, timezone: string, afterMs: number):
   iterator.reset(new Date(afterMs));
   for (let candidate = 0; candidate < MAX_CANDIDATES; candidate += 1) {
     let tick = iterator.next().getTime();
-    if (isSecondPassOfRepeatedHour(tick, timezone)) continue;
+    const secondPass = secondPassOfRepeatedHour(tick, timezone);
+    if (secondPass) {
+      // Jump past the whole second pass: a seconds schedule has thousands of candidates in it.
+      iterator.reset(new Date(secondPass.end - 1));
+      continue;
+    }
     if (!iterator.includesDate(new Date(tick))) {
       // cron-parser moved a time of the skipped hour past the gap (02:30 → 03:30): run at the gap's end.
       tick = gapEnd(tick, timezone);
@@ -82,7 +88,9 @@ export function previousTick(expression: string, timezone: string, beforeMs: num
   for (let candidate = 0; candidate < MAX_CANDIDATES && last === null; candidate += 1) {
     if (!iterator.hasPrev()) return null;
     const tick = iterator.prev().getTime();
-    if (!isSecondPassOfRepeatedHour(tick, timezone) && iterator.includesDate(new Date(tick))) last = tick;
+    const secondPass = secondPassOfRepeatedHour(tick, timezone);
+    if (secondPass) iterator.reset(new Date(secondPass.start));
+    else if (iterator.includesDate(new Date(tick))) last = tick;
   }
   if (last === null) return null;
   for (let step = 0; step < MAX_CANDIDATES; step += 1) {
@@ -100,25 +108,53 @@ export interface DuePlan {
   runTick: number | null;
   /** The schedule's next run after this one. */
   nextRun: number;
-  /** Whether the due run was missed (older than the grace period: no scheduler ran at the time). */
+  /** Whether the due run was missed (no scheduler ran at its time, and it is past the grace period). */
   missed: boolean;
 }
 
 /**
- * What to do with a schedule due at `dueMs` when a scheduler sees it at `now`. A run is missed
- * when it is more than `graceMs` old (no scheduler was running then). Runs within the grace period
- * run one by one, each at its own tick. The missed ones, however many, are:
- * - `collapse` (default): run once, as the latest missed tick, then the schedule goes on;
- * - `skip`: not run; the schedule goes on with its first tick within the grace period.
+ * When no scheduler stepped: from the last claim step before the gap (`from`) to the first one
+ * after it (`to`). `from` is -Infinity when no step was ever recorded (the first step of a keyspace).
  */
-export function planDueRun(schedule: { expression: string; timezone: string; catchUp: CatchUpPolicy }, dueMs: number, now: number, graceMs: number): DuePlan {
+export interface ClaimOutage {
+  from: number;
+  to: number;
+}
+
+/**
+ * What to do with a schedule due at `dueMs` when a scheduler sees it at `now`. A run is missed
+ * when its tick fell while no scheduler ran (within `outage`) and it was already more than
+ * `graceMs` old when the schedulers came back. A run that is merely late (a backlog while the
+ * schedulers ran) is never missed: it runs at its own tick. The missed ones, however many, are:
+ * - `collapse` (default): run once, as the latest missed tick, then the schedule goes on;
+ * - `skip`: not run; the schedule goes on with its first tick that was not missed.
+ */
+export function planDueRun(
+  schedule: { expression: string; timezone: string; catchUp: CatchUpPolicy },
+  dueMs: number,
+  now: number,
+  graceMs: number,
+  outage: ClaimOutage | null,
+): DuePlan {
   const { expression, timezone } = schedule;
-  if (now - dueMs <= graceMs) return { runTick: dueMs, nextRun: nextTick(expression, timezone, dueMs), missed: false };
-  const lateBoundary = now - graceMs;
-  const firstFresh = nextTick(expression, timezone, lateBoundary - 1);
-  if (schedule.catchUp === 'skip') return { runTick: null, nextRun: firstFresh, missed: true };
-  const lastMissed = previousTick(expression, timezone, lateBoundary) ?? dueMs;
-  return { runTick: Math.max(lastMissed, dueMs), nextRun: firstFresh, missed: true };
+  const missedBefore = outage ? Math.min(outage.to, now) - graceMs : -Infinity;
+  if (!outage || dueMs <= outage.from || dueMs >= missedBefore) return { runTick: dueMs, nextRun: nextTick(expression, timezone, dueMs), missed: false };
+  const firstNotMissed = nextTick(expression, timezone, missedBefore - 1);
+  if (schedule.catchUp === 'skip') return { runTick: null, nextRun: firstNotMissed, missed: true };
+  const lastMissed = previousTick(expression, timezone, missedBefore) ?? dueMs;
+  return { runTick: Math.max(lastMissed, dueMs), nextRun: firstNotMissed, missed: true };
+}
+
+/**
+ * The outage a claim step at `now` must plan with, from the keyspace's clock: a gap longer than
+ * the grace period since the last step is an outage ending now; otherwise the latest recorded one
+ * (its missed runs may still be due, a batch at a time); none at all before the first step.
+ */
+export function claimOutage(clock: { lastStep: number | null; outageFrom: number | null; outageTo: number | null }, now: number, graceMs: number): ClaimOutage | null {
+  if (clock.lastStep === null) return { from: -Infinity, to: now };
+  if (now - clock.lastStep > graceMs) return { from: clock.lastStep, to: now };
+  if (clock.outageFrom !== null && clock.outageTo !== null) return { from: clock.outageFrom, to: clock.outageTo };
+  return null;
 }
 
 function parsed(expression: string, timezone: string): CronExpression {
@@ -158,13 +194,25 @@ function offsetAt(ms: number, timezone: string): number {
   return wall - Math.floor(ms / 1000) * 1000;
 }
 
-/** True for a tick in the second pass of a repeated local hour (its wall-clock time already happened). */
-function isSecondPassOfRepeatedHour(tick: number, timezone: string): boolean {
+/**
+ * For a tick in the second pass of a repeated local hour (its wall-clock time already happened),
+ * that pass: from the instant the clocks went back (`start`) to the instant the wall clock passes
+ * the first pass's end (`end`, exclusive). Null for any other tick.
+ */
+function secondPassOfRepeatedHour(tick: number, timezone: string): { start: number; end: number } | null {
   const offset = offsetAt(tick, timezone);
   const before = offsetAt(tick - HOUR_MS, timezone);
-  if (before <= offset) return false; // clocks did not go back within the last hour
+  if (before <= offset) return null; // clocks did not go back within the last hour
   const shift = before - offset;
-  return offsetAt(tick - shift, timezone) === before; // the same wall time, `shift` earlier, under the old offset
+  if (offsetAt(tick - shift, timezone) !== before) return null; // the same wall time, `shift` earlier, under the old offset
+  let low = tick - shift; // old offset
+  let high = tick; // new offset
+  while (high - low > 1000) {
+    const middle = Math.floor((low + high) / 2000) * 1000;
+    if (offsetAt(middle, timezone) === offset) high = middle;
+    else low = middle;
+  }
+  return { start: high, end: high + shift };
 }
 
 /** The first instant after a spring-forward gap that precedes `tick` (within three hours). */
