@@ -34,6 +34,7 @@ describe('redis key builders', () => {
     ['cron due', keys.buildCronDueKey('cron'), 'cron:{cron}:due'],
     ['cron in-flight', keys.buildCronInflightKey('cron'), 'cron:{cron}:inflight'],
     ['cron plans', keys.buildCronPlansKey('cron'), 'cron:{cron}:plans'],
+    ['cron clock', keys.buildCronClockKey('cron'), 'cron:{cron}:clock'],
     ['cron user schedules', keys.buildCronUserSchedulesKey('cron', 'u1'), 'cron:{cron}:user:u1'],
     ['job durations', keys.buildJobDurationKey('computation'), 'metrics:job_duration:computation'],
     ['session user index', keys.buildSessionUserIndexKey('u1'), 'session_index:user:u1'],

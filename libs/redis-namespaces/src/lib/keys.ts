@@ -197,6 +197,9 @@ export const buildCronInflightKey = (keyspace: string): string => `${NS.CRON}:{$
 /** Hash: schedule id → what planning its next run needs (version, catch-up, timezone, expression), read a batch at a time. */
 export const buildCronPlansKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:plans`;
 
+/** Hash: the claim steps' clock (`last_step`, and the latest outage: `outage_from`, `outage_to`), which tells a missed run from a late one. */
+export const buildCronClockKey = (keyspace: string): string => `${NS.CRON}:{${part('keyspace', keyspace)}}:clock`;
+
 /** Set of a user's schedule ids (list_tasks without a scan). */
 export const buildCronUserSchedulesKey = (keyspace: string, userId: string): string =>
   `${NS.CRON}:{${part('keyspace', keyspace)}}:user:${part('userId', userId)}`;
