@@ -17,7 +17,7 @@ export interface StartTaskRequest<Payload> {
 }
 
 export type StartTaskOutcome =
-  | { started: true; task_id: string; job_id: string; status: string }
+  | { started: true; task_id: string; job_id: string; status: string; /** False when a task with this id already existed (a repeated start). */ created: boolean }
   | { started: false; quota: string; limit: number; retry_after_ms?: number };
 
 export interface TaskStatus {
@@ -90,7 +90,7 @@ export class TaskService {
         await job.remove().catch(() => undefined);
         job = await queue.add(request.type, data, options);
       }
-      return { started: true, task_id: request.taskId, job_id: job.id ?? request.taskId, status: registration.record.task_info.status };
+      return { started: true, task_id: request.taskId, job_id: job.id ?? request.taskId, status: registration.record.task_info.status, created: registration.created };
     } catch (error) {
       // Not queued: end the registration so the slot is not held by a task that will never run.
       if (registration.created) {
