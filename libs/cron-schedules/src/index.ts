@@ -1,5 +1,5 @@
 export { CronSchedulesModule } from './lib/cron-schedules.module';
-export { CronScheduleStore, ScheduleLimitError, ScheduleNotFoundError, CRON_LOCK_TYPE } from './lib/cron-schedule-store';
+export { CronScheduleStore, ScheduleBusyError, ScheduleLimitError, ScheduleNotFoundError, CRON_LOCK_TYPE } from './lib/cron-schedule-store';
 export type { ScheduleChanges } from './lib/cron-schedule-store';
 export { CronKeys } from './lib/cron-keys';
 export { CronRunClaims } from './lib/cron-run-claims';

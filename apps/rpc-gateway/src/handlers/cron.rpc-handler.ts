@@ -6,14 +6,15 @@ import {
   InvalidScheduleError,
   OVERLAP_POLICIES,
   OverlapPolicy,
+  ScheduleBusyError,
   ScheduleLimitError,
   ScheduleNotFoundError,
   ScheduleView,
 } from '@suite/cron-schedules';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { IsIn, IsObject, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ID_LENGTH } from './param-limits';
 
-const ID = [1, 256] as const;
 
 class ScheduleTimingParams {
   @IsOptional() @IsIn(CATCH_UP_POLICIES) catch_up?: CatchUpPolicy;
@@ -21,8 +22,8 @@ class ScheduleTimingParams {
 }
 
 export class CreateCronTaskParams extends ScheduleTimingParams {
-  @IsString() @Length(...ID) user_id!: string;
-  @IsString() @Length(...ID) company_id!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) company_id!: string;
   @IsString() @MaxLength(200) cron_expression!: string;
   @IsString() @MaxLength(64) timezone!: string;
   @IsString() @MaxLength(64) task_type!: string;
@@ -30,7 +31,7 @@ export class CreateCronTaskParams extends ScheduleTimingParams {
 }
 
 export class UpdateCronTaskParams extends ScheduleTimingParams {
-  @IsString() @Length(...ID) task_id!: string;
+  @IsString() @Length(...ID_LENGTH) task_id!: string;
   @IsOptional() @IsString() @MaxLength(200) cron_expression?: string;
   @IsOptional() @IsString() @MaxLength(64) timezone?: string;
   @IsOptional() @IsString() @MaxLength(64) task_type?: string;
@@ -38,12 +39,12 @@ export class UpdateCronTaskParams extends ScheduleTimingParams {
 }
 
 export class CronTaskParams {
-  @IsString() @Length(...ID) task_id!: string;
+  @IsString() @Length(...ID_LENGTH) task_id!: string;
 }
 
 export class ListCronTasksParams {
-  @IsString() @Length(...ID) user_id!: string;
-  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
+  @IsOptional() @IsString() @Length(...ID_LENGTH) company_id?: string;
 }
 
 /** A cron task as get_task, list_tasks and update_task return it. */
@@ -121,6 +122,8 @@ export class CronRpcHandler {
   }
 }
 
+const BUSY_RETRY_AFTER_MS = 100;
+
 /** The store's errors as the caller's: a bad definition names its parameter. */
 async function answer<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -129,6 +132,7 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof InvalidScheduleError) throw RpcError.invalidArgs(error.message);
     if (error instanceof ScheduleNotFoundError) throw RpcError.notFound(`cron task ${error.scheduleId}`);
     if (error instanceof ScheduleLimitError) throw new RpcError('QUOTA_EXCEEDED', error.message);
+    if (error instanceof ScheduleBusyError) throw new RpcError('UNAVAILABLE', error.message, BUSY_RETRY_AFTER_MS);
     throw error;
   }
 }

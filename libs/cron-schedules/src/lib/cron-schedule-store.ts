@@ -19,6 +19,17 @@ export class ScheduleNotFoundError extends Error {
   }
 }
 
+/** The schedule kept changing under CHANGE_ATTEMPTS guarded writes in a row (the caller may retry). */
+export class ScheduleBusyError extends Error {
+  constructor(readonly scheduleId: string) {
+    super(`cron task ${scheduleId} changed during each of ${CHANGE_ATTEMPTS} attempts to change it; retry`);
+    this.name = 'ScheduleBusyError';
+  }
+}
+
+/** Guarded (version-checked) writes tried before a change gives up. */
+const CHANGE_ATTEMPTS = 5;
+
 /** The user already holds CRON_MAX_TASKS_PER_USER schedules. */
 export class ScheduleLimitError extends Error {
   constructor(readonly limit: number) {
@@ -47,13 +58,15 @@ return 1
 /**
  * Changes fields of an existing schedule and bumps its version (a claim planned on the old
  * version is refused). KEYS: schedule, due, plans. ARGV: 1 id, 2 next run ('' keeps it), 3 plan
- * entry without its version (`\n<catch_up>\n<tz>\n<expr>`), then field/value pairs.
+ * entry without its version (`\n<catch_up>\n<tz>\n<expr>`), 4 the version the change was made
+ * from, then field/value pairs. -1: the schedule changed since (the caller merges again).
  */
 const UPDATE = new RedisScript(
   'cron_update',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+if (redis.call('HGET', KEYS[1], 'version') or '0') ~= ARGV[4] then return -1 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('HSET', KEYS[3], ARGV[1], version .. ARGV[3])
 if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'status') == 'active' then
@@ -64,12 +77,17 @@ return 1
 `,
 );
 
-/** Pauses (ARGV[2] = '') or resumes (ARGV[2] = next run). KEYS: schedule, due, plans. ARGV: 1 id, 2 next, 3 now ms. 2: already so. */
+/**
+ * Pauses (ARGV[2] = '') or resumes (ARGV[2] = next run, computed from version ARGV[4]).
+ * KEYS: schedule, due, plans. ARGV: 1 id, 2 next, 3 now ms, 4 version or ''. 2: already so;
+ * -1: the schedule changed since its next run was computed.
+ */
 const SET_ACTIVE = new RedisScript(
   'cron_set_active',
   `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 0 end
+if ARGV[4] ~= '' and (redis.call('HGET', KEYS[1], 'version') or '0') ~= ARGV[4] then return -1 end
 local wanted = 'paused'
 if ARGV[2] ~= '' then wanted = 'active' end
 if status == wanted then return 2 end
@@ -183,7 +201,18 @@ export class CronScheduleStore {
   }
 
   async update(id: string, changes: ScheduleChanges, now = Date.now()): Promise<ScheduleView> {
-    const current = await this.require(id);
+    for (let attempt = 1; ; attempt += 1) {
+      const { version, current } = await this.versioned(id);
+      const applied = await this.applyUpdate(id, changes, current, version, now);
+      if (applied) break;
+      if (attempt >= CHANGE_ATTEMPTS) throw new ScheduleBusyError(id);
+    }
+    this.logger.log({ event: 'cron_task_updated', task_id: id, fields: Object.keys(changes) });
+    return this.require(id);
+  }
+
+  /** Merges `changes` into the schedule as of `version`; false when it changed meanwhile. */
+  private async applyUpdate(id: string, changes: ScheduleChanges, current: ScheduleView, version: string, now: number): Promise<boolean> {
     const merged: ScheduleDefinition = normalized({
       cron_expression: changes.cron_expression ?? current.cron_expression,
       timezone: changes.timezone ?? current.timezone,
@@ -197,16 +226,21 @@ export class CronScheduleStore {
     const next = timingChanged ? nextTick(merged.cron_expression, merged.timezone, now) : '';
     const fields = { ...definitionFields(merged), updated_at: new Date(now).toISOString() };
     const applied = Number(
-      await UPDATE.run(this.redis.command, [this.keys.schedule(id), this.keys.due, this.keys.plans], [id, next, `\n${merged.catch_up}\n${merged.timezone}\n${merged.cron_expression}`, ...Object.entries(fields).flat()]),
+      await UPDATE.run(this.redis.command, [this.keys.schedule(id), this.keys.due, this.keys.plans], [id, next, `\n${merged.catch_up}\n${merged.timezone}\n${merged.cron_expression}`, version, ...Object.entries(fields).flat()]),
     );
-    if (applied !== 1) throw new ScheduleNotFoundError(id);
-    this.logger.log({ event: 'cron_task_updated', task_id: id, fields: Object.keys(changes) });
-    return this.require(id);
+    if (applied === 0) throw new ScheduleNotFoundError(id);
+    return applied === 1;
+  }
+
+  /** The schedule with the version it was read at (read first: a later change makes a guarded write refuse it). */
+  private async versioned(id: string): Promise<{ version: string; current: ScheduleView }> {
+    const version = (await this.redis.command.hget(this.keys.schedule(id), 'version')) ?? '0';
+    return { version, current: await this.require(id) };
   }
 
   /** Paused: no run until resumed (a claimed run finds it paused and is skipped). */
   async pause(id: string, now = Date.now()): Promise<ScheduleView> {
-    const outcome = Number(await SET_ACTIVE.run(this.redis.command, [this.keys.schedule(id), this.keys.due, this.keys.plans], [id, '', new Date(now).toISOString()]));
+    const outcome = Number(await SET_ACTIVE.run(this.redis.command, [this.keys.schedule(id), this.keys.due, this.keys.plans], [id, '', new Date(now).toISOString(), '']));
     if (outcome === 0) throw new ScheduleNotFoundError(id);
     this.logger.log({ event: 'cron_task_paused', task_id: id });
     return this.require(id);
@@ -214,10 +248,14 @@ export class CronScheduleStore {
 
   /** Resumed from now: the ticks that passed while paused are not run. */
   async resume(id: string, now = Date.now()): Promise<ScheduleView> {
-    const current = await this.require(id);
-    const next = nextTick(current.cron_expression, current.timezone, now);
-    const outcome = Number(await SET_ACTIVE.run(this.redis.command, [this.keys.schedule(id), this.keys.due, this.keys.plans], [id, next, new Date(now).toISOString()]));
-    if (outcome === 0) throw new ScheduleNotFoundError(id);
+    for (let attempt = 1; ; attempt += 1) {
+      const { version, current } = await this.versioned(id);
+      const next = nextTick(current.cron_expression, current.timezone, now);
+      const outcome = Number(await SET_ACTIVE.run(this.redis.command, [this.keys.schedule(id), this.keys.due, this.keys.plans], [id, next, new Date(now).toISOString(), version]));
+      if (outcome === 0) throw new ScheduleNotFoundError(id);
+      if (outcome !== -1) break;
+      if (attempt >= CHANGE_ATTEMPTS) throw new ScheduleBusyError(id);
+    }
     this.logger.log({ event: 'cron_task_resumed', task_id: id });
     return this.require(id);
   }
