@@ -17,6 +17,17 @@ interface SchedulerProcess {
   runs: number;
 }
 
+/** A `cron_run` log line: one per run an instance started and recorded. */
+interface LoggedRun {
+  instance: number;
+  scheduleId: string;
+  scheduledFor: number;
+  kind: string;
+  outcome: string;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Three real cron-scheduler processes share the schedules of one keyspace. Several schedules fire
  * every second so that an instance killed just after a tick is likely to hold claimed runs.
@@ -37,13 +48,22 @@ describe('user schedules: three scheduler processes, kill -9, pause, run_now', (
   let tasks: TaskService;
   let redis: TestRedis;
   const schedulers: SchedulerProcess[] = [];
+  const loggedRuns: LoggedRun[] = [];
 
   function startScheduler(): SchedulerProcess {
     const entry: SchedulerProcess = { process: spawnApp('cron-scheduler', environment), lastRunAt: 0, runs: 0 };
+    const instance = schedulers.length;
+    let partial = '';
     entry.process.child.stdout?.on('data', (chunk: Buffer) => {
-      const runs = chunk.toString().split('\n').filter((line) => line.includes('"event":"cron_run"')).length;
-      if (runs > 0) {
-        entry.runs += runs;
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      const runs = lines.filter((line) => line.includes('"event":"cron_run"'));
+      for (const line of runs) {
+        const logged = JSON.parse(line) as { task_id: string; scheduled_for: string; kind: string; outcome: string };
+        loggedRuns.push({ instance, scheduleId: logged.task_id, scheduledFor: Date.parse(logged.scheduled_for), kind: logged.kind, outcome: logged.outcome });
+      }
+      if (runs.length > 0) {
+        entry.runs += runs.length;
         entry.lastRunAt = Date.now();
       }
     });
@@ -99,22 +119,28 @@ describe('user schedules: three scheduler processes, kill -9, pause, run_now', (
     await waitFor(async () => ((await store.get(watched))?.run_count ?? 0) >= 5, 'the first runs', 60_000, 200);
     await waitFor(() => schedulers.every((entry) => entry.runs > 0), 'every instance to run some (the runs spread)', 60_000, 200);
 
-    // Freeze the two others (SIGSTOP) so the victim alone claims, catch it holding claimed runs
-    // (in the in-flight set: claimed, not yet recorded), and kill -9 it right then.
+    // Freeze the two others (SIGSTOP) so the victim alone claims, then catch the victim itself
+    // holding claimed runs: freeze it too, and read what it holds (claimed after the freeze of the
+    // others, so by the victim alone, and not yet recorded). Kill -9 it then, while it holds them.
     const [victim, ...others] = schedulers;
     for (const other of others) other.process.child.kill('SIGSTOP');
     const stoppedAt = Date.now();
     const inflightKey = `cron:{${keyspace}}:inflight`;
-    let heldBefore: string[] = [];
+    let heldAtKill: string[] = [];
     await waitFor(async () => {
-      // A tick after the freeze can only have been claimed by the victim.
-      heldBefore = (await redis.zrange(inflightKey, 0, -1)).filter((member) => Number(member.split('|')[1]) > stoppedAt);
-      if (heldBefore.length === 0) return false;
+      victim.process.child.kill('SIGSTOP');
+      await pause(50);
+      heldAtKill = (await redis.zrange(inflightKey, 0, -1)).filter((member) => Number(member.split('|')[1]) > stoppedAt);
+      if (heldAtKill.length === 0) {
+        victim.process.child.kill('SIGCONT');
+        await pause(20);
+        return false;
+      }
       await victim.process.kill();
       return true;
     }, 'the victim to hold a claimed run', 30_000, 2);
     for (const other of others) other.process.child.kill('SIGCONT');
-    expect(heldBefore.length).toBeGreaterThan(0);
+    expect(heldAtKill.length).toBeGreaterThan(0);
     const killedAt = Date.now();
 
     // Later ticks still run (on the two others), the dead one's claimed runs included, after their lease.
@@ -122,17 +148,17 @@ describe('user schedules: three scheduler processes, kill -9, pause, run_now', (
 
     // Pause: no instance runs the schedule any more.
     await store.pause(watched);
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // a run claimed just before the pause ends
+    await pause(1500); // a run claimed just before the pause ends
     const pausedCount = (await store.get(watched))?.run_count ?? 0;
     const pausedAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await pause(3000);
     expect((await store.get(watched))?.run_count).toBe(pausedCount);
     expect((await queuedTicks(watched)).filter((tick) => tick > pausedAt)).toEqual([]);
 
     // run_now on the paused schedule: one run, whichever instance claims it.
     const asked = await store.runNow(watched);
     await waitFor(async () => (await tasks.status(asked.task_id)) !== null, 'the run_now task', 20_000, 100);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await pause(1500);
     expect((await store.get(watched))?.run_count).toBe(pausedCount + 1);
     const manualJobs = (await client.get(TaskQueues).queue('computation').getJobs(['waiting', 'prioritized'])).filter((job) => job.id?.startsWith(`doc_analysis_${watched}_now_`));
     expect(manualJobs).toHaveLength(1);
@@ -152,10 +178,22 @@ describe('user schedules: three scheduler processes, kill -9, pause, run_now', (
       const view = await store.get(id);
       expect(view?.run_count).toBe(ticks.length + (id === watched ? 1 : 0)); // each run counted once (+ the run_now)
     }
-    // The runs the dead instance held at the kill (if any) were taken over: each has its task.
-    for (const member of heldBefore) {
+    // Every tick was started and recorded by one instance only: one `cron_run` line per tick.
+    const linesPerTick = new Map<string, number>();
+    for (const run of loggedRuns.filter((logged) => logged.kind === 'cron' && logged.outcome !== 'already_recorded')) {
+      const key = `${run.scheduleId}|${run.scheduledFor}`;
+      linesPerTick.set(key, (linesPerTick.get(key) ?? 0) + 1);
+    }
+    expect([...linesPerTick].filter(([, lines]) => lines !== 1)).toEqual([]);
+    // The runs the dead instance held at the kill were taken over by a survivor: each has its task
+    // and its one `cron_run` line, from another instance.
+    for (const member of heldAtKill) {
       const [scheduleId, tick, kind] = member.split('|');
-      if (kind === 'cron') expect(await tasks.status(`doc_analysis_${scheduleId}_${tick}`)).not.toBeNull();
+      if (kind !== 'cron') continue;
+      expect(await tasks.status(`doc_analysis_${scheduleId}_${tick}`)).not.toBeNull();
+      const recordedBy = loggedRuns.filter((run) => run.scheduleId === scheduleId && run.scheduledFor === Number(tick) && run.outcome !== 'already_recorded').map((run) => run.instance);
+      expect(recordedBy).toHaveLength(1);
+      expect(recordedBy[0]).not.toBe(0);
     }
   }, 180_000);
 });

@@ -7,7 +7,9 @@ import { CompanyQuotasService } from '@suite/registry';
 import { TaskService } from '@suite/tasks';
 import { testConfig, uniqueId } from '@suite/testing';
 import { CronDispatcher } from './cron-dispatcher';
+import { CronKeys } from './cron-keys';
 import { CronRunClaims } from './cron-run-claims';
+import { CronRunner } from './cron-runner';
 import { CronScheduleStore } from './cron-schedule-store';
 import { CronSchedulesModule } from './cron-schedules.module';
 import { InvalidScheduleError } from './cron-timing';
@@ -274,5 +276,89 @@ describe('cron schedules on real Redis, two scheduler instances', () => {
     await stepBoth(now + 100);
     expect((await tasks.status(asked.task_id))?.status).toBe('queued');
     expect((await store.get(scheduleId))?.run_count).toBe(1);
+  });
+
+  describe('on a keyspace of their own', () => {
+    let third: TestingModule;
+    let fourth: TestingModule;
+    let ownStore: CronScheduleStore;
+
+    beforeAll(async () => {
+      const own = uniqueId('cron');
+      [third, fourth] = await Promise.all([schedulerInstance(own), schedulerInstance(own)]);
+      ownStore = third.get(CronScheduleStore);
+    });
+
+    afterAll(async () => {
+      await Promise.all([third.close(), fourth.close()]);
+    });
+
+    it('a run that is late because of a backlog, while claim steps went on, runs at its tick even with catch_up skip', async () => {
+      const { user, company } = await newOwner();
+      const tick = at('2026-12-02T09:00:00.000Z');
+      const skipping = definition({ cron_expression: '0 0 9 * * *', catch_up: 'skip' });
+      const created = await Promise.all([ownStore.create(user, company, skipping, tick - 500), ownStore.create(user, company, skipping, tick - 500)]);
+      const claims = third.get(CronRunClaims);
+      const firstStep = await claims.claim(1, tick + 50_000); // one slot: the other schedule waits
+      const secondStep = await claims.claim(1, tick + 100_000); // 100 s late, past the 60 s grace, but steps never stopped
+      const runs = [...firstStep.runs, ...secondStep.runs]; // the second step also re-leases the first run (its 1 s lease expired)
+      expect([...new Set(runs.map((run) => run.scheduleId))].sort()).toEqual(created.map((schedule) => schedule.task_id).sort());
+      expect(runs.every((run) => run.tick === tick)).toBe(true);
+      expect(secondStep.stats.missedSkipped).toBe(0);
+
+      // Steps that stop for longer than the grace period are an outage: the runs due in it are missed.
+      const daily = await ownStore.create(user, company, skipping, tick + 100_000);
+      const recovery = at('2026-12-05T12:00:00.000Z');
+      const afterOutage = await claims.claim(10, recovery);
+      expect(afterOutage.runs.map((run) => run.scheduleId)).not.toContain(daily.task_id);
+      expect(afterOutage.stats.missedSkipped).toBeGreaterThanOrEqual(1);
+      expect((await ownStore.get(daily.task_id))?.next_run_at).toBe('2026-12-06T09:00:00.000Z');
+    });
+
+    it('two attempts at one claimed run start one task: the one that gets the lock after the other ended finds the run recorded', async () => {
+      const { user, company } = await newOwner();
+      const tick = at('2026-12-02T10:00:00.000Z');
+      const { task_id: scheduleId } = await ownStore.create(user, company, definition({ cron_expression: '0 0 10 * * *' }), tick - 500);
+      const { runs } = await third.get(CronRunClaims).claim(10, tick + 100);
+      const run = runs.find((claimed) => claimed.scheduleId === scheduleId);
+      if (!run) throw new Error('the run was not claimed');
+      const [one, other] = await Promise.all([third.get(CronRunner).run(run), fourth.get(CronRunner).run(run)]);
+      const outcomes = [one.outcome, other.outcome];
+      expect(outcomes.filter((outcome) => outcome === 'queued')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome !== 'queued')).toEqual([expect.stringMatching(/^(deferred|already_recorded)$/)]);
+      // The attempt that was deferred (or a slow instance's) comes back for the run: nothing is started again.
+      expect((await fourth.get(CronRunner).run(run)).outcome).toBe('already_recorded');
+      expect((await ownStore.get(scheduleId))?.run_count).toBe(1);
+      expect(await third.get(CronRunClaims).isLeased(run)).toBe(false);
+    });
+
+    it('concurrent updates of different fields through two instances both take effect (no lost update)', async () => {
+      const { user, company } = await newOwner();
+      const { task_id: scheduleId } = await ownStore.create(user, company, definition());
+      const otherStore = fourth.get(CronScheduleStore);
+      for (let round = 0; round < 10; round += 1) {
+        const expression = `${round} * * * * *`;
+        const timezone = round % 2 === 0 ? 'Europe/Paris' : 'America/New_York';
+        await Promise.all([ownStore.update(scheduleId, { cron_expression: expression }), otherStore.update(scheduleId, { timezone }), otherStore.update(scheduleId, { overlap: round % 2 === 0 ? 'skip' : 'queue' })]);
+        const view = await ownStore.get(scheduleId);
+        expect([view?.cron_expression, view?.timezone, view?.overlap]).toEqual([expression, timezone, round % 2 === 0 ? 'skip' : 'queue']);
+      }
+    });
+
+    it('a run still going keeps its lease; a recorded run is not leased again by a late renewal', async () => {
+      const { user, company } = await newOwner();
+      const tick = at('2026-12-02T11:00:00.000Z');
+      const { task_id: scheduleId } = await ownStore.create(user, company, definition({ cron_expression: '0 0 11 * * *' }), tick - 500);
+      const claims = third.get(CronRunClaims);
+      const run = (await claims.claim(10, tick + 100)).runs.find((claimed) => claimed.scheduleId === scheduleId);
+      if (!run) throw new Error('the run was not claimed');
+      const inflight = `cron:{${third.get(CronKeys).keyspace}}:inflight`;
+      await claims.renewLease(run, 1000, tick + 5000);
+      expect(Number(await redis.command.zscore(inflight, run.member))).toBe(tick + 6000);
+      expect((await fourth.get(CronRunClaims).claim(10, tick + 2000)).runs.map((claimed) => claimed.member)).not.toContain(run.member); // not expired: not taken over
+      await claims.record(run, { fence: 1, status: 'queued' });
+      await claims.renewLease(run, 1000, tick + 7000);
+      expect(await redis.command.zscore(inflight, run.member)).toBeNull();
+    });
   });
 });
