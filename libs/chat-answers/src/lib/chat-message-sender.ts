@@ -5,7 +5,7 @@ import { CHAT_ANSWER_JOB, ChatAnswerJobData, chatAnswerJobId } from '@suite/job-
 import { AnswerStops, checkCallerChoices, LlmRequestQuota } from '@suite/llm';
 import { LogContext } from '@suite/logging';
 import { TaskQueues } from '@suite/queues';
-import { RedisConnections } from '@suite/redis';
+import { execChecked, RedisConnections } from '@suite/redis';
 import { buildChatAnsweringKey, CHAT_ANSWERING_TTL_SECONDS } from '@suite/redis-namespaces';
 import { RpcError } from '@suite/rpc-contract';
 import { randomUUID } from 'node:crypto';
@@ -60,7 +60,7 @@ export class ChatMessageSender {
     // later stop of the thread send a stop nobody listens to.
     const [userMessage] = await Promise.all([
       inputChecked(() => this.chats.appendUserMessage(thread, request.message)),
-      this.redis.command.multi().sadd(answering, messageId).expire(answering, CHAT_ANSWERING_TTL_SECONDS).exec(),
+      execChecked(this.redis.command.multi().sadd(answering, messageId).expire(answering, CHAT_ANSWERING_TTL_SECONDS)),
     ]);
     const data: ChatAnswerJobData = {
       user_id: thread.userId,

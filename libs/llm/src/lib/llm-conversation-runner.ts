@@ -3,7 +3,7 @@ import { AppConfig } from '@suite/config';
 import { EventPublisher } from '@suite/events';
 import { asError } from '@suite/logging';
 import { LlmConversationCompleteEvent, LlmConversationPayload, LlmConversationResult, LlmConversationUpdateEvent, TaskJobData } from '@suite/job-contracts';
-import { RedisConnections } from '@suite/redis';
+import { execChecked, RedisConnections } from '@suite/redis';
 import { buildConversationKey, CONVERSATION_TTL_SECONDS } from '@suite/redis-namespaces';
 import { RpcError } from '@suite/rpc-contract';
 import { InvalidTaskInputError, TaskCancelledError, TaskDurationExceededError } from '@suite/tasks';
@@ -73,11 +73,12 @@ export class LlmConversationRunner {
         tokens_used: completion.tokensUsed,
       };
       const key = buildConversationKey(job.company_id, job.user_id, payload.conversation_id);
-      await this.redis.command
-        .multi()
-        .hset(key, { data: JSON.stringify(conversation), created_at: String(Date.now() / 1000) })
-        .expire(key, CONVERSATION_TTL_SECONDS)
-        .exec();
+      await execChecked(
+        this.redis.command
+          .multi()
+          .hset(key, { data: JSON.stringify(conversation), created_at: String(Date.now() / 1000) })
+          .expire(key, CONVERSATION_TTL_SECONDS),
+      );
       await this.update(job, 'completed', 100, { response: completion.content, tokens_used: completion.tokensUsed });
       const complete: LlmConversationCompleteEvent = { conversation_id: payload.conversation_id, response: completion.content, tokens_used: completion.tokensUsed };
       await this.events.publishToUser(job.user_id, 'llm.conversation_complete', complete, { job_id: job.task_id, trace_id: job.trace_id });

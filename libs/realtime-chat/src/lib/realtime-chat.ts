@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { Database, REALTIME_DATABASE } from '@suite/firebase';
 import { checkDocumentData, isPlainObject, JsonObject, toJson } from '@suite/firestore-documents';
-import { RedisConnections } from '@suite/redis';
+import { execChecked, RedisConnections } from '@suite/redis';
 import { buildWorkflowThreadsKey } from '@suite/redis-namespaces';
 import { ServerValue } from 'firebase-admin/database';
 import { checkKey, RealtimeInputError, RealtimeUnavailableError, threadMessagesPath } from './realtime-paths';
@@ -71,7 +71,7 @@ export class RealtimeChat {
   async watchThread(userId: string, spaceCode: string, threadKey: string): Promise<void> {
     threadMessagesPath(spaceCode, threadKey);
     const key = buildWorkflowThreadsKey(checkKey('user_id', userId));
-    await this.redis.command.multi().sadd(key, `${spaceCode}/${threadKey}`).pexpire(key, WATCH_TTL_MS).exec();
+    await execChecked(this.redis.command.multi().sadd(key, `${spaceCode}/${threadKey}`).pexpire(key, WATCH_TTL_MS));
   }
 
   async unwatchThread(userId: string, spaceCode: string, threadKey: string): Promise<boolean> {

@@ -3,8 +3,10 @@ import type { ChainableCommander } from 'ioredis';
 export type MultiResults = Array<[Error | null, unknown]>;
 
 /**
- * Runs a MULTI and throws the first per-command error. ioredis resolves `exec()` even when a
- * command inside failed (e.g. WRONGTYPE): the error stands in that command's result slot.
+ * Runs a MULTI (or a pipeline) and throws the first per-command error. ioredis resolves `exec()`
+ * even when a command inside failed (e.g. WRONGTYPE): the error stands in that command's result
+ * slot. The suite runs every MULTI and pipeline of its product code through here
+ * (tools/architecture/source-rules.spec.ts checks it).
  */
 export async function execChecked(multi: Pick<ChainableCommander, 'exec'>): Promise<MultiResults> {
   const results = await multi.exec();

@@ -4,7 +4,7 @@ import { EventPublisher } from '@suite/events';
 import { Database, Firestore, FIRESTORE, REALTIME_DATABASE } from '@suite/firebase';
 import { RealtimeChat } from '@suite/realtime-chat';
 import { asError } from '@suite/logging';
-import { RedisConnections } from '@suite/redis';
+import { execChecked, RedisConnections } from '@suite/redis';
 import {
   buildWorkflowInstanceStatsKey,
   PRESENCE_WINDOW_SECONDS,
@@ -238,11 +238,12 @@ export class WorkflowFleet implements OnApplicationBootstrap, BeforeApplicationS
     const expiresAt = Date.now() + this.config.WORKFLOW_LEASE_TTL_MS;
     const statsKey = buildWorkflowInstanceStatsKey(this.token);
     await Promise.all([
-      this.redis.command
-        .multi()
-        .hset(statsKey, { users: state.users.length, listeners: state.listeners, cache_entries: state.cache_entries })
-        .pexpire(statsKey, this.config.WORKFLOW_LEASE_TTL_MS)
-        .exec(),
+      execChecked(
+        this.redis.command
+          .multi()
+          .hset(statsKey, { users: state.users.length, listeners: state.listeners, cache_entries: state.cache_entries })
+          .pexpire(statsKey, this.config.WORKFLOW_LEASE_TTL_MS),
+      ),
       this.redis.command.zadd(WORKFLOW_INSTANCES_KEY, expiresAt, this.token),
       this.redis.command.zremrangebyscore(WORKFLOW_INSTANCES_KEY, '-inf', Date.now()),
       this.redis.command.zremrangebyscore(WORKFLOW_WATCHED_KEY, '-inf', Date.now() - this.config.WORKFLOW_LEASE_TTL_MS),
