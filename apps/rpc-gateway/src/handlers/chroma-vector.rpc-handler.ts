@@ -3,22 +3,22 @@ import { ChromaCollectionRegistry } from '@suite/registry';
 import { RpcCallContext, RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { MAX_N_RESULTS, VectorError, VectorMetrics, VectorStore } from '@suite/vector';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ID_LENGTH } from './param-limits';
 
-const ID = [1, 256] as const;
 /** Chroma allows 512; the exact rules are checked by the store, naming collection_name. */
 const COLLECTION = [1, 512] as const;
 /** Records per call; larger adds belong on TASK.start_vector_computation. */
 const MAX_DOCUMENTS = 50_000;
 
 export class CollectionUserParams {
-  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
   @IsString() @Length(...COLLECTION) collection_name!: string;
-  @IsString() @Length(...ID) session_id!: string;
-  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsString() @Length(...ID_LENGTH) session_id!: string;
+  @IsOptional() @IsString() @Length(...ID_LENGTH) company_id?: string;
 }
 
 export class CollectionHeartbeatParams {
-  @IsString() @Length(...ID) user_id!: string;
+  @IsString() @Length(...ID_LENGTH) user_id!: string;
   @IsString() @Length(...COLLECTION) collection_name!: string;
 }
 
@@ -28,7 +28,7 @@ export class CollectionParams {
 
 export class CreateInstanceParams {
   @IsString() @Length(...COLLECTION) collection_name!: string;
-  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsOptional() @IsString() @Length(...ID_LENGTH) company_id?: string;
 }
 
 export class AddDocumentsParams {
@@ -36,7 +36,7 @@ export class AddDocumentsParams {
   @IsArray() @ArrayMaxSize(MAX_DOCUMENTS) documents!: unknown[];
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_DOCUMENTS) metadatas?: unknown[];
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_DOCUMENTS) ids?: unknown[];
-  @IsOptional() @IsString() @Length(...ID) company_id?: string;
+  @IsOptional() @IsString() @Length(...ID_LENGTH) company_id?: string;
 }
 
 export class QueryDocumentsParams {

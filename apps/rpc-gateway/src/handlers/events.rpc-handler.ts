@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EventReplay, InvalidEventIdError, MAX_REPLAY_LIMIT, ReplayResult } from '@suite/events';
 import { RpcError, RpcMethod, RpcNamespace } from '@suite/rpc-contract';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ID_LENGTH } from './param-limits';
 
 export class ReplayParams {
-  @IsString() @Length(1, 256)
+  @IsString() @Length(...ID_LENGTH)
   user_id!: string;
 
   @IsOptional() @IsString() @Length(1, 64)
