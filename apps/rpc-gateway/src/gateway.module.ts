@@ -39,6 +39,7 @@ import { DebugService } from './operations/debug.service';
 import { MetricsController } from './operations/metrics.controller';
 import { QueueDashboard } from './queues/queue-dashboard';
 import { QueueMetrics } from './queues/queue-metrics';
+import { CronMetrics } from './cron/cron-metrics';
 import { RpcRoute } from './rpc/rpc-route';
 
 /** The RPC namespaces this gateway serves: one handler class each. */
@@ -97,6 +98,7 @@ export class GatewayModule {
         EventsWebSocket,
         QueueDashboard,
         QueueMetrics,
+        CronMetrics,
         WorkflowControlClient,
         eventMetrics,
         ...RPC_HANDLERS,

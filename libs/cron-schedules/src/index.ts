@@ -3,6 +3,8 @@ export { CronScheduleStore, ScheduleBusyError, ScheduleLimitError, ScheduleNotFo
 export type { ScheduleChanges } from './lib/cron-schedule-store';
 export { CronKeys } from './lib/cron-keys';
 export { CronRunClaims } from './lib/cron-run-claims';
+export { CronRunCounts } from './lib/cron-run-counts';
+export type { CronRunSnapshot } from './lib/cron-run-counts';
 export type { ClaimStats } from './lib/cron-run-claims';
 export { CronRunner } from './lib/cron-runner';
 export type { RunResult } from './lib/cron-runner';

@@ -116,4 +116,20 @@ describe('CRON.* through the gateway, runs started by a real cron-scheduler proc
     const after = (await call('CRON.get_task', [scheduleId])).data as { run_count: number; status: string };
     expect(after).toMatchObject({ run_count: before.run_count + 1, status: 'paused' });
   }, 90_000);
+
+  it('/metrics shows the schedulers\' runs per outcome (summed in Redis) and the active and running schedules', async () => {
+    const scrape = async () => (await fetch(`${gateway.url}/metrics`)).text();
+    const runsOf = (text: string, outcome: string) => Number(new RegExp(`^cron_runs_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const before = runsOf(await scrape(), 'queued');
+    const user = uniqueId('u');
+    const created = await call('CRON.create_task', [user, 'c1', '* * * * * *', 'UTC', 'document_analysis', document, 'collapse', 'queue']);
+    const scheduleId = (created.data as { task_id: string }).task_id;
+    await waitFor(async () => ((await call('CRON.get_task', [scheduleId])).data as { run_count: number }).run_count >= 2, 'two runs', 30_000, 100);
+    await call('CRON.pause_task', [scheduleId]);
+    let text = '';
+    await waitFor(async () => runsOf((text = await scrape()), 'queued') >= before + 2, 'the runs in /metrics (flushed every 5 s)', 20_000, 250);
+    expect(text).toContain('# TYPE cron_runs_total counter');
+    expect(text).toMatch(/^cron_schedules\{state="active"\} \d+$/m);
+    expect(text).toMatch(/^cron_schedules\{state="running"\} \d+$/m);
+  }, 60_000);
 });

@@ -4,10 +4,11 @@ import { TasksModule } from '@suite/tasks';
 import { CronDispatcher } from './cron-dispatcher';
 import { CronKeys } from './cron-keys';
 import { CronRunClaims } from './cron-run-claims';
+import { CronRunCounts } from './cron-run-counts';
 import { CronRunner } from './cron-runner';
 import { CronScheduleStore } from './cron-schedule-store';
 
-const SERVICES = [CronKeys, CronScheduleStore, CronRunClaims, CronRunner, CronDispatcher];
+const SERVICES = [CronKeys, CronScheduleStore, CronRunClaims, CronRunner, CronDispatcher, CronRunCounts];
 
 /** User cron schedules: the store (CRON.*) and the claiming and running of their runs (needs Config, Redis, Firebase). */
 @Module({

@@ -36,6 +36,7 @@ describe('redis key builders', () => {
     ['cron plans', keys.buildCronPlansKey('cron'), 'cron:{cron}:plans'],
     ['cron clock', keys.buildCronClockKey('cron'), 'cron:{cron}:clock'],
     ['cron user schedules', keys.buildCronUserSchedulesKey('cron', 'u1'), 'cron:{cron}:user:u1'],
+    ['cron run counts', keys.buildCronRunCountsKey('cron'), 'metrics:cron_runs:cron'],
     ['job durations', keys.buildJobDurationKey('computation'), 'metrics:job_duration:computation'],
     ['session user index', keys.buildSessionUserIndexKey('u1'), 'session_index:user:u1'],
     ['chat index', keys.buildChatIndexKey('u1', 'c1'), 'chat_index:u1:c1'],

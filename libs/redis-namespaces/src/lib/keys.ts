@@ -137,6 +137,9 @@ export const buildQuotaLlmRequestsKey = (companyId: string, hourWindow: number):
 /** Bytes of vector storage a company uses (storage_limit_mb). */
 export const buildQuotaStorageKey = (companyId: string): string => `quota:{${part('companyId', companyId)}}:storage_bytes`;
 
+/** Runs of a cron keyspace's schedules per outcome, summed over every scheduler instance (hash outcome → count). */
+export const buildCronRunCountsKey = (keyspace: string): string => `metrics:cron_runs:${part('keyspace', keyspace)}`;
+
 /** Job duration histogram of a queue, shared by every worker instance (fields: bucket le, sum, count). */
 export const buildJobDurationKey = (queue: string): string => `metrics:job_duration:${part('queue', queue)}`;
 
