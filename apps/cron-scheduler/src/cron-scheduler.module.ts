@@ -6,7 +6,7 @@ import { FirebaseModule } from '@suite/firebase';
 import { LivenessModule } from '@suite/liveness';
 import { QueuesModule } from '@suite/queues';
 import { RedisModule } from '@suite/redis';
-import { MaintenanceTicker } from './maintenance/maintenance-ticker';
+import { MaintenanceSchedulers } from './maintenance/maintenance-schedulers';
 import { CronClaimTicker } from './schedules/cron-claim-ticker';
 
 @Module({})
@@ -23,7 +23,7 @@ export class CronSchedulerModule {
         CronSchedulesModule,
         LivenessModule.forApp('cron-scheduler'),
       ],
-      providers: [MaintenanceTicker, CronClaimTicker],
+      providers: [MaintenanceSchedulers, CronClaimTicker],
     };
   }
 }

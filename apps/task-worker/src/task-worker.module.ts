@@ -18,6 +18,7 @@ import { VectorComputationProcessor } from './queues/computation/vector-computat
 import { NoopProcessor } from './queues/default/noop.processor';
 import { ChatAnswerJobs } from './queues/llm/chat-answer-jobs';
 import { LlmConversationProcessor } from './queues/llm/llm-conversation.processor';
+import { HealthSummaryJob } from './queues/maintenance/health-summary';
 import { MaintenanceRunner } from './queues/maintenance/maintenance-runner';
 
 /** The processor of each task type (TaskProcessor), whatever queue it runs on. */
@@ -37,6 +38,7 @@ export class TaskWorkerModule {
         { provide: TASK_PROCESSORS, inject: PROCESSORS, useFactory: (...processors: TaskProcessor[]) => processors },
         TaskJobRunner,
         ChatAnswerJobs,
+        HealthSummaryJob,
         MaintenanceRunner,
         ...hosts,
         { provide: QUEUE_HOSTS, inject: hosts, useFactory: (...instances: QueueHost[]) => instances },

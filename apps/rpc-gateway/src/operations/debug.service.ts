@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@suite/config';
 import { ChannelSubscriber } from '@suite/events';
+import { HealthSummary } from '@suite/job-contracts';
 import { listLiveInstances, LiveInstance } from '@suite/liveness';
 import { LlmService, ProviderDescription } from '@suite/llm';
 import { RedisConnections } from '@suite/redis';
+import { MAINTENANCE_HEALTH_SUMMARY_KEY } from '@suite/redis-namespaces';
 import { MethodRegistry } from '@suite/rpc-server';
 import { ChromaConnection } from '@suite/vector';
 import { listWatchedUsers, readWorkflowFleetStats, WorkflowFleetStats } from '@suite/workflow-watch';
@@ -27,6 +29,8 @@ export interface DebugReport {
     instances: number;
   };
   instances: LiveInstance[];
+  /** The latest `health_summary` maintenance job's result; null when none ran within 3 of its intervals. */
+  maintenance: { health_summary: HealthSummary | null };
   rpc: { methods: number; subscribed_channels: number };
   flags: { UNIFIED_REGISTRY_ENABLED: boolean; REGISTRY_DEBUG: boolean; WORKFLOW_LISTENER_ENABLED: boolean };
 }
@@ -44,11 +48,12 @@ export class DebugService {
 
   async report(): Promise<DebugReport> {
     const redisStatus = await this.redis.health();
-    const [chroma, instances, watched, llm] = await Promise.all([
+    const [chroma, instances, watched, llm, healthSummary] = await Promise.all([
       this.chroma.health(1000),
       redisStatus === 'ok' ? listLiveInstances(this.redis, this.config).catch(() => []) : Promise.resolve([]),
       redisStatus === 'ok' ? this.workflowListeners() : Promise.resolve(undefined),
       this.llm.probe(1000),
+      redisStatus === 'ok' ? this.latestHealthSummary() : Promise.resolve(null),
     ]);
     const firestoreTarget = this.config.FIRESTORE_EMULATOR_HOST ? `emulator ${this.config.FIRESTORE_EMULATOR_HOST}` : `project ${this.config.FIREBASE_PROJECT_ID}`;
     const firestore: Status = this.config.FIRESTORE_EMULATOR_HOST ? await this.probe(`http://${this.config.FIRESTORE_EMULATOR_HOST}/`) : 'not_configured';
@@ -68,6 +73,7 @@ export class DebugService {
         instances: watched?.stats.instances ?? 0,
       },
       instances,
+      maintenance: { health_summary: healthSummary },
       rpc: { methods: this.registry.list().length, subscribed_channels: this.subscriber.channelCount },
       flags: {
         UNIFIED_REGISTRY_ENABLED: this.config.UNIFIED_REGISTRY_ENABLED,
@@ -83,6 +89,15 @@ export class DebugService {
       return { stats, users };
     } catch {
       return undefined;
+    }
+  }
+
+  private async latestHealthSummary(): Promise<HealthSummary | null> {
+    try {
+      const stored = await this.redis.command.get(MAINTENANCE_HEALTH_SUMMARY_KEY);
+      return stored ? (JSON.parse(stored) as HealthSummary) : null;
+    } catch {
+      return null;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { AppConfig, QueueName } from '@suite/config';
+import { MAINTENANCE_JOB_NAMES } from '@suite/job-contracts';
 import type { JobDurationStats } from '@suite/queues';
 import type { RedisConnections } from '@suite/redis';
 import type { ChatAnswerJobs } from '../queues/llm/chat-answer-jobs';
@@ -27,6 +28,9 @@ describe('QueueWorkers at start-up', () => {
       'job types without a handler on the queues this worker serves: computation/document_analysis',
     );
     expect(() => workersFor(['maintenance'], [], []).onModuleInit()).toThrow('maintenance/registry_cleanup');
+    expect(() => workersFor(['maintenance'], [], ['registry_cleanup', 'presence_expiry', 'health_summary']).onModuleInit()).toThrow(
+      'job types without a handler on the queues this worker serves: maintenance/chroma_registration_expiry',
+    );
   });
 
   it('refuses two processors of one task type', () => {
@@ -34,6 +38,6 @@ describe('QueueWorkers at start-up', () => {
   });
 
   it('starts when every job type of the served queues has its handler', () => {
-    expect(() => workersFor(['default', 'maintenance'], [new NoopProcessor()], ['registry_cleanup']).onModuleInit()).not.toThrow();
+    expect(() => workersFor(['default', 'maintenance'], [new NoopProcessor()], MAINTENANCE_JOB_NAMES).onModuleInit()).not.toThrow();
   });
 });

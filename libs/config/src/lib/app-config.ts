@@ -160,9 +160,21 @@ export class AppConfig {
   @EnvInteger() @IsInt() @Min(0)
   SHUTDOWN_GRACE_MS = 25_000;
 
-  /** How often the cron scheduler queues registry maintenance (expired presence, tasks, indexes). */
+  /** How often the `registry_cleanup` maintenance job runs (index entries whose records expired). */
   @EnvInteger() @IsInt() @Min(1000)
   MAINTENANCE_INTERVAL_MS = 60_000;
+
+  /** How often the `presence_expiry` maintenance job turns users without a heartbeat in the window offline. */
+  @EnvInteger() @IsInt() @Min(1000)
+  MAINTENANCE_PRESENCE_INTERVAL_MS = 15_000;
+
+  /** How often the `chroma_registration_expiry` maintenance job drops expired collection registrations from the users' records. */
+  @EnvInteger() @IsInt() @Min(1000)
+  MAINTENANCE_CHROMA_INTERVAL_MS = 60_000;
+
+  /** How often the `health_summary` maintenance job measures the fleet (its result is kept for 3 intervals). */
+  @EnvInteger() @IsInt() @Min(1000)
+  MAINTENANCE_HEALTH_INTERVAL_MS = 60_000;
 
   // --- Operations ---
   @IsIn(LOG_LEVELS)

@@ -56,12 +56,3 @@ export interface TaskProgressEvent {
   current_step: string;
   data?: unknown;
 }
-
-/** Maintenance jobs (no task record): queued by the cron scheduler, run by a task worker. */
-export const MAINTENANCE_JOBS = { registry_cleanup: 'registry_cleanup' } as const;
-export type MaintenanceJob = keyof typeof MAINTENANCE_JOBS;
-
-/** One job id per tick window: every scheduler instance queues the same id, so a tick runs once. */
-export function maintenanceJobId(job: MaintenanceJob, windowStartMs: number): string {
-  return `${job}-${windowStartMs}`; // BullMQ refuses ":" in custom job ids
-}

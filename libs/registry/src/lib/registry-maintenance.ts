@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisClient, RedisConnections } from '@suite/redis';
+import { RedisConnections } from '@suite/redis';
 import {
   buildQuotaActiveTasksKey,
   buildRegistryCompanyKey,
@@ -12,13 +12,15 @@ import {
   buildRegistryUnifiedSetKey,
   PRESENCE_WINDOW_SECONDS,
   REGISTRY_COMPANIES_KEY,
-  REGISTRY_PRESENCE_KEY,
   REGISTRY_TASKS_KEY,
   REGISTRY_UNIFIED_USERS_KEY,
 } from '@suite/redis-namespaces';
+import { PresenceExpiry } from './presence-expiry';
 import { RegistryLog } from './registry-log';
 import { UNIFIED_USER_SETS } from './registry-records';
+import { scanSet } from './scan-set';
 
+/** What `cleanup_expired_entries` removed (the RPC's answer). */
 export interface CleanupReport {
   presence_removed: number;
   task_ids_removed: number;
@@ -26,34 +28,47 @@ export interface CleanupReport {
   companies_removed: number;
 }
 
-const BATCH = 200;
-
-async function* scanSet(client: RedisClient, key: string): AsyncGenerator<string[]> {
-  let cursor = '0';
-  do {
-    const [next, members] = await client.sscan(key, cursor, 'COUNT', BATCH);
-    cursor = next;
-    if (members.length > 0) yield members;
-  } while (cursor !== '0');
+/** What the `registry_cleanup` job removed from the indexes. */
+export interface IndexCleanupReport {
+  /** Entries older than the presence window in the companies' presence sets. */
+  company_presence_removed: number;
+  task_ids_removed: number;
+  users_removed: number;
+  companies_removed: number;
 }
 
 /**
- * `cleanup_expired_entries`: removes from every index what expired behind it (presence older than
- * the window, task ids whose record expired, users and companies whose records are gone). Safe to
- * run on several instances at once: every step is idempotent.
+ * `cleanup_expired_entries`: turns stale presence offline (PresenceExpiry) and removes from every
+ * index what expired behind it (task ids whose record expired, users and companies whose records
+ * are gone, stale company presence). Safe to run on several instances at once: every step is
+ * idempotent.
  */
 @Injectable()
 export class RegistryMaintenance {
   constructor(
     private readonly redis: RedisConnections,
+    private readonly presence: PresenceExpiry,
     private readonly log: RegistryLog,
   ) {}
 
   async cleanupExpiredEntries(now = Date.now()): Promise<CleanupReport> {
+    const presence = await this.presence.expireStalePresence(now);
+    const indexes = await this.removeExpiredIndexEntries(now);
+    const report: CleanupReport = {
+      presence_removed: presence.users_offline + indexes.company_presence_removed,
+      task_ids_removed: indexes.task_ids_removed,
+      users_removed: indexes.users_removed,
+      companies_removed: indexes.companies_removed,
+    };
+    this.log.operation('cleanup_expired_entries', { ...report });
+    return report;
+  }
+
+  /** The index part of the cleanup (the `registry_cleanup` job; presence has a job of its own). */
+  async removeExpiredIndexEntries(now = Date.now()): Promise<IndexCleanupReport> {
     const client = this.redis.command;
     const staleBefore = now - PRESENCE_WINDOW_SECONDS * 1000;
-    const report: CleanupReport = { presence_removed: 0, task_ids_removed: 0, users_removed: 0, companies_removed: 0 };
-    report.presence_removed += await client.zremrangebyscore(REGISTRY_PRESENCE_KEY, '-inf', `(${staleBefore}`);
+    const report: IndexCleanupReport = { company_presence_removed: 0, task_ids_removed: 0, users_removed: 0, companies_removed: 0 };
 
     const expiredTasks = new Set<string>();
     for await (const taskIds of scanSet(client, REGISTRY_TASKS_KEY)) {
@@ -78,7 +93,7 @@ export class RegistryMaintenance {
 
     for await (const companyIds of scanSet(client, REGISTRY_COMPANIES_KEY)) {
       for (const companyId of companyIds) {
-        report.presence_removed += await client.zremrangebyscore(buildRegistryCompanyPresenceKey(companyId), '-inf', `(${staleBefore}`);
+        report.company_presence_removed += await client.zremrangebyscore(buildRegistryCompanyPresenceKey(companyId), '-inf', `(${staleBefore}`);
         const users = await client.hkeys(buildRegistryCompanyUsersKey(companyId));
         if (expiredTasks.size) {
           await client.srem(buildRegistryCompanySetKey(companyId, 'active_tasks'), ...expiredTasks);
@@ -88,7 +103,7 @@ export class RegistryMaintenance {
         if (record === 0 && quotas === 0) report.companies_removed += await client.srem(REGISTRY_COMPANIES_KEY, companyId);
       }
     }
-    this.log.operation('cleanup_expired_entries', { ...report });
+    this.log.operation('remove_expired_index_entries', { ...report });
     return report;
   }
 }

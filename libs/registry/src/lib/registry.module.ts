@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ChromaCollectionRegistry } from './chroma-collection-registry';
+import { ChromaRegistrationExpiry } from './chroma-registration-expiry';
 import { CompanyQuotasService } from './company-quotas';
 import { CompanyRegistry } from './company-registry';
+import { PresenceExpiry } from './presence-expiry';
 import { PresenceMirror } from './presence-mirror';
 import { PresenceRegistry } from './presence-registry';
+import { RegistryCountsReader } from './registry-counts';
 import { RegistryLog } from './registry-log';
 import { RegistryMaintenance } from './registry-maintenance';
 import { TaskRegistry } from './task-registry';
@@ -18,7 +21,10 @@ const SERVICES = [
   TaskRegistry,
   PresenceRegistry,
   ChromaCollectionRegistry,
+  PresenceExpiry,
+  ChromaRegistrationExpiry,
   RegistryMaintenance,
+  RegistryCountsReader,
 ];
 
 /** The registries (needs ConfigModule, RedisModule and FirebaseModule). */
