@@ -19,15 +19,24 @@ async function liveApps(redis: Redis): Promise<Set<string>> {
   return new Set(members.map((member) => (JSON.parse(member) as { app: string }).app));
 }
 
+/** The processes of the local servers: Redis, the Firestore emulator, Chroma, the Realtime Database stand-in and the development model. */
+function localServers(stack: LocalStack): ManagedProcess[] {
+  return [stack.redis, stack.firestore, stack.chroma, stack.realtimeDatabase, ...(stack.devModel ? [stack.devModel] : [])].map((server) => server.process);
+}
+
 async function main(): Promise<void> {
   const options = await readStartOptions(process.env, process.argv.slice(2));
   const logDir = join(REPO_ROOT, '.local', 'logs');
   mkdirSync(logDir, { recursive: true });
 
-  log(`starting Redis, the Firestore emulator and Chroma${process.env['OPENAI_API_KEY'] ? '' : ', and the development model server (OPENAI_API_KEY is unset)'}…`);
+  log(`starting Redis, the Firestore emulator, Chroma and the Realtime Database stand-in${process.env['OPENAI_API_KEY'] ? '' : ', and the development model server (OPENAI_API_KEY is unset)'}…`);
   // The servers run in process groups of their own: a Ctrl-C in the terminal reaches this process
   // and the apps only. The apps drain with their servers still up; the servers are stopped after.
   const stack: LocalStack = await startLocalStack({ ...options, ownProcessGroup: true });
+  // Logged when it happens, whatever stopped the server: the order of these lines shows when each one went.
+  for (const server of localServers(stack)) {
+    server.child.once('exit', (code, signal) => log(`${server.name} stopped (${code ?? signal})`));
+  }
   if (stack.devModel) {
     const modelLog = createWriteStream(join(logDir, 'dev-model-server.log'), { flags: 'a' });
     modelLog.write(`${stack.devModel.process.output().trim()}\n`); // its "listening" line, written before this point
@@ -105,6 +114,7 @@ async function main(): Promise<void> {
   log(`redis          ${stack.redis.host}:${stack.redis.port}`);
   log(`firestore      ${stack.firestore.hostPort} (emulator)`);
   log(`chroma         http://${stack.chroma.host}:${stack.chroma.port}`);
+  log(`realtime db    ${stack.realtimeDatabase.hostPort} (firebase-server, a stand-in for the Realtime Database emulator)`);
   log(
     stack.devModel
       ? `llm            ${stack.devModel.url}   DEVELOPMENT MODEL (deterministic answers, not a language model; set OPENAI_API_KEY for OpenAI)`

@@ -1,16 +1,24 @@
 import { join } from 'node:path';
-import { ManagedProcess, startProcess } from './stack/managed-process';
+import { ManagedProcess, ServerProcessOptions, startProcess } from './stack/managed-process';
 
 export const REPO_ROOT = join(__dirname, '../../../..');
 
 /**
  * Runs a TypeScript entry file in its own Node process, compiled on the fly by SWC (as `npm start`
  * does), with the given environment on top of the caller's and optional extra Node flags
- * (`--cpu-prof`, which Node refuses in NODE_OPTIONS).
+ * (`--cpu-prof`, which Node refuses in NODE_OPTIONS); with `ownProcessGroup`, detached in a process
+ * group of its own (see startProcess).
  */
-export function spawnTsScript(name: string, script: string, environment: Record<string, string>, nodeArgs: string[] = []): ManagedProcess {
+export function spawnTsScript(
+  name: string,
+  script: string,
+  environment: Record<string, string>,
+  nodeArgs: string[] = [],
+  options: ServerProcessOptions = {},
+): ManagedProcess {
   return startProcess(name, process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
     cwd: REPO_ROOT,
+    detached: options.ownProcessGroup,
     env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.base.json'), ...environment },
   });
 }

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { REPO_ROOT } from '../app-process';
-import { ManagedProcess, startProcess, waitUntilReady } from './managed-process';
+import { ManagedProcess, ServerProcessOptions, startProcess, waitUntilReady } from './managed-process';
 
 export interface FirebaseDatabaseServer {
   /** host:port, the form FIREBASE_DATABASE_EMULATOR_HOST takes. */
@@ -27,14 +27,14 @@ function portAnswers(port: number): Promise<boolean> {
  * update, push, once('value'), transactions, orderByChild/equalTo and live child events; not
  * ref.get(), ServerValue.increment or onDisconnect().
  */
-export async function startFirebaseDatabaseServer(port: number): Promise<FirebaseDatabaseServer> {
+export async function startFirebaseDatabaseServer(port: number, options: ServerProcessOptions = {}): Promise<FirebaseDatabaseServer> {
   const script = `
 const FirebaseServer = require('firebase-server');
 const server = new FirebaseServer({ port: ${port}, address: '127.0.0.1' }, '127.0.0.1:${port}');
 server.setAuthSecret('owner');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
-  const server = startProcess(`firebase-server :${port}`, process.execPath, ['-e', script], { cwd: REPO_ROOT });
+  const server = startProcess(`firebase-server :${port}`, process.execPath, ['-e', script], { cwd: REPO_ROOT, detached: options.ownProcessGroup });
   await waitUntilReady(server, () => portAnswers(port), 20_000);
   return { hostPort: `127.0.0.1:${port}`, process: server, stop: () => server.stop() };
 }

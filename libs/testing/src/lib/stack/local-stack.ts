@@ -40,7 +40,10 @@ export interface LocalStackOptions {
   redisCluster?: boolean;
 }
 
-/** Starts Redis, the Firestore emulator and Chroma together, each on the given port or a free one. */
+/**
+ * Starts Redis, the Firestore emulator, Chroma, the Realtime Database stand-in and (when
+ * OPENAI_API_KEY is unset) the development model server, each on the given port or a free one.
+ */
 export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProjectId = 'demo-suite', options: LocalStackOptions = {}): Promise<LocalStack> {
   const [redisPort, firestorePort, chromaPort, devModelPort] = await Promise.all([
     ports.redisPort ?? findFreePort(),
@@ -53,7 +56,7 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     startFirestoreEmulator(firestorePort, { ownProcessGroup: ports.ownProcessGroup }),
     startChromaServer(chromaPort, undefined, { ownProcessGroup: ports.ownProcessGroup }),
     options.redisCluster ? startRedisCluster() : Promise.resolve(undefined),
-    process.env['OPENAI_API_KEY'] ? Promise.resolve(undefined) : startDevModelServer(devModelPort),
+    process.env['OPENAI_API_KEY'] ? Promise.resolve(undefined) : startDevModelServer(devModelPort, { ownProcessGroup: ports.ownProcessGroup }),
   ]);
   const failures = started.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {
@@ -69,7 +72,7 @@ export async function startLocalStack(ports: LocalStackPorts = {}, firebaseProje
     RedisCluster | undefined,
     DevModelServer | undefined,
   ];
-  const realtimeDatabase = await startFirebaseDatabaseServer(await findFreePort()).catch(async (error: unknown) => {
+  const realtimeDatabase = await startFirebaseDatabaseServer(await findFreePort(), { ownProcessGroup: ports.ownProcessGroup }).catch(async (error: unknown) => {
     await Promise.all([redis.stop(), firestore.stop(), chroma.stop(), redisCluster?.stop(), devModel?.stop()]);
     throw error;
   });
