@@ -1,5 +1,7 @@
 import { ChatHistoryStore } from '@suite/chat-history';
 import { Firestore, FIRESTORE } from '@suite/firebase';
+import { SessionDataLoader } from '@suite/llm-sessions';
+import { SessionStateStore } from '@suite/session-state';
 import { MetricsService } from '@suite/metrics';
 import { buildWorkflowThreadsKey } from '@suite/redis-namespaces';
 import { testConfig, testRedisClient, TestRedis, uniqueId } from '@suite/testing';
@@ -83,6 +85,13 @@ describe('LLM.* sessions and threads through two gateway instances', () => {
 
     const second = await call(two, 'initialize_session', [user, company], { client_uuid: 'client-1' });
     expect(second.data).toMatchObject({ success: true, status: 'refreshed', data_source: 'cache', jobs_count: 4 });
+    // The refresh wrote the cached jobs' text into the session as is: it decodes to the jobs, dates included.
+    const refreshed = await two.app.get(SessionStateStore).load(user, company);
+    expect(refreshed?.jobs_data['APbookeeper']).toEqual([
+      expect.objectContaining({ job_id: 'job-0', invoice: 'F-1', due: new Date('2024-05-01T00:00:00Z') }),
+      expect.objectContaining({ job_id: 'job-1', status: 'completed' }),
+    ]);
+    expect(Object.keys(refreshed?.jobs_data ?? {}).sort()).toEqual(['APbookeeper', 'Router', 'general']);
 
     const metrics = await one.app.get(MetricsService).registry.metrics();
     expect(metrics).toMatch(/llm_sessions_initialized_total\{status="created",source="firestore"\} [1-9]/);
@@ -96,6 +105,43 @@ describe('LLM.* sessions and threads through two gateway instances', () => {
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
       expect(answers.map((answer) => (answer.data as { status: string }).status).sort()).toEqual(['created', 'refreshed', 'refreshed']);
     }
+  });
+
+  it('concurrent initializations of one user on one instance share one Firestore load', async () => {
+    const [user, company] = [uniqueId('u'), uniqueId('c')];
+    await seedUser(firestore, user, company, [{ department: 'Router', status: 'pending' }]);
+    const loader = one.app.get(SessionDataLoader);
+    const loadJobs = loader.loadJobs.bind(loader);
+    // A slow jobs query, so every call below misses the cache while the first load is under way.
+    const jobsLoads = jest.spyOn(loader, 'loadJobs').mockImplementation(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return loadJobs(...args);
+    });
+    const contextLoads = jest.spyOn(loader, 'loadContext');
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => call(one, 'initialize_session', [user, company])));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(answers.map((answer) => (answer.data as { status: string }).status).sort()).toEqual(['created', 'refreshed', 'refreshed', 'refreshed', 'refreshed']);
+      expect(answers.map((answer) => (answer.data as { data_source: string }).data_source)).toEqual(Array(5).fill('firestore'));
+      expect(jobsLoads.mock.calls.filter(([userId]) => userId === user)).toHaveLength(1);
+      expect(contextLoads.mock.calls.filter(([userId]) => userId === user)).toHaveLength(1);
+    } finally {
+      jobsLoads.mockRestore();
+      contextLoads.mockRestore();
+    }
+  });
+
+  it('initialize_session again keeps the presence, the open thread and the thread states', async () => {
+    const { user, company } = await initializedUser();
+    await call(one, 'enter_chat', [user, company, 'thread-a']);
+    const threadStates = async () => Object.keys(await plain.hgetall(`session:${user}:${company}:state`)).filter((field) => field.startsWith('thread:'));
+    const before = await threadStates();
+    expect(before).toEqual(['thread:thread-a']);
+
+    expect((await call(two, 'initialize_session', [user, company])).data).toMatchObject({ status: 'refreshed' });
+    expect((await call(one, 'is_user_on_thread', [user, company, 'thread-a'])).data).toBe(true);
+    expect(await plain.hget(`session:${user}:${company}:state`, 'current_active_thread')).toBe('"thread-a"');
+    expect(await threadStates()).toEqual(before);
   });
 
   it('a thread entered through one instance is seen through the other, and survives a restart', async () => {

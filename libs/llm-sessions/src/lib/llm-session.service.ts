@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChatHistory, ChatHistoryStore, ChatSummary, ChatThreadRef } from '@suite/chat-history';
 import { SessionStateStore, TypedValue } from '@suite/session-state';
+import { EncodedJobs, encodeJobs, jobsDataText, metricsOfEncodedJobs } from './encoded-jobs';
 import { computeJobsMetrics } from './jobs-metrics';
 import { LlmSessionMetrics } from './llm-session.metrics';
 import { noSession, toRpcError, unknownThread } from './llm-session-errors';
 import { SessionCache } from './session-cache';
 import { SessionDataLoader } from './session-data.loader';
-import type { CachedContext, JobsByDepartment } from './session-data.types';
+import type { CachedContext, JobsMetrics } from './session-data.types';
 
 export type InitializeStatus = 'created' | 'refreshed';
 export type DataSource = 'cache' | 'firestore' | 'partial';
@@ -20,9 +21,11 @@ export interface InitializeResult {
   jobs_count: number;
 }
 
+/** What a session is initialized with; the jobs stay in their cached text form, written to the session as is. */
 interface SessionData {
   context: CachedContext;
-  jobs: JobsByDepartment;
+  jobs: EncodedJobs;
+  jobsMetrics: JobsMetrics;
   source: DataSource;
 }
 
@@ -54,17 +57,18 @@ export class LlmSessionService {
     const started = process.hrtime.bigint();
     const data = await this.translated(() => this.sessionData(userId, companyId, clientUuid));
     const { created } = await this.translated(() =>
-      this.states.upsert(userId, companyId, {
-        user_context: data.context.user_context,
-        jobs_data: data.jobs as Record<string, TypedValue>,
-        jobs_metrics: computeJobsMetrics(data.jobs) as unknown as Record<string, TypedValue>,
-      }),
+      this.states.upsert(
+        userId,
+        companyId,
+        { user_context: data.context.user_context, jobs_metrics: data.jobsMetrics as unknown as Record<string, TypedValue> },
+        { jobs_data: jobsDataText(data.jobs) },
+      ),
     );
     const status: InitializeStatus = created ? 'created' : 'refreshed';
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.metrics.initialized.inc({ status, source: data.source });
     this.metrics.initializeSeconds.observe({ source: data.source }, seconds);
-    const jobsCount = Object.values(data.jobs).reduce((sum, records) => sum + records.length, 0);
+    const jobsCount = data.jobsMetrics.total_jobs;
     this.logger.log({ event: 'llm_session_initialized', user_id: userId, company_id: companyId, status, data_source: data.source, jobs: jobsCount, duration_ms: Math.round(seconds * 1000) });
     return { success: true, status, session_key: sessionKeyOf(userId, companyId), data_source: data.source, jobs_count: jobsCount };
   }
@@ -137,7 +141,7 @@ export class LlmSessionService {
     const context = await this.cache.readContext(userId, companyId);
     if (context && (clientUuid === undefined || context.user_context['client_uuid'] === clientUuid)) {
       const jobs = await this.cache.readJobs(userId, companyId, context.departments);
-      if (jobs) return { context, jobs, source: 'cache' };
+      if (jobs) return { context, jobs, jobsMetrics: metricsOfEncodedJobs(jobs), source: 'cache' };
     }
     const key = sessionKeyOf(userId, companyId);
     const inFlight = this.loadsInFlight.get(key);
@@ -154,11 +158,12 @@ export class LlmSessionService {
       this.loader.loadJobs(userId, companyId),
     ]);
     const context: CachedContext = { user_context: userContext, departments: Object.keys(jobs), loaded_at: reuseContext ? cached.loaded_at : new Date() };
+    const encoded = encodeJobs(jobs);
     await Promise.all([
       reuseContext ? this.cache.updateContextDepartments(userId, companyId, context) : this.cache.writeContext(userId, companyId, context),
-      this.cache.writeJobs(userId, companyId, jobs),
+      this.cache.writeJobs(userId, companyId, encoded),
     ]);
-    return { context, jobs, source: reuseContext ? 'partial' : 'firestore' };
+    return { context, jobs: encoded, jobsMetrics: computeJobsMetrics(jobs), source: reuseContext ? 'partial' : 'firestore' };
   }
 
   private thread(userId: string, companyId: string, threadKey: string): ChatThreadRef {

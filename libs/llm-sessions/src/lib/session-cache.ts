@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { RedisConnections } from '@suite/redis';
 import { buildContextKey, buildJobsKey, RedisTTL } from '@suite/redis-namespaces';
 import { typedJson } from '@suite/session-state';
-import type { CachedContext, JobRecord, JobsByDepartment } from './session-data.types';
+import type { EncodedJobs } from './encoded-jobs';
+import type { CachedContext } from './session-data.types';
 
 /**
  * The seed's caches of a session's Firestore data: `context:{uid}:{cid}` (1 h) and
@@ -18,11 +19,14 @@ export class SessionCache {
     return raw === null ? null : typedJson.parse<CachedContext>(raw);
   }
 
-  /** Every department's jobs, or null when any of them is missing (then all are reloaded together). */
-  async readJobs(userId: string, companyId: string, departments: string[]): Promise<JobsByDepartment | null> {
+  /**
+   * Every department's jobs as stored (typed JSON text, not decoded), or null when any of them is
+   * missing (then all are reloaded together).
+   */
+  async readJobs(userId: string, companyId: string, departments: string[]): Promise<EncodedJobs | null> {
     const raws = await Promise.all(departments.map((department) => this.redis.command.get(buildJobsKey(userId, companyId, department))));
     if (raws.some((raw) => raw === null)) return null;
-    return Object.fromEntries(departments.map((department, index) => [department, typedJson.parse<JobRecord[]>(raws[index] as string)]));
+    return Object.fromEntries(departments.map((department, index) => [department, raws[index] as string]));
   }
 
   /** A freshly loaded context, for 1 h. */
@@ -35,12 +39,10 @@ export class SessionCache {
     await this.redis.command.set(buildContextKey(userId, companyId), typedJson.stringify(context), 'KEEPTTL');
   }
 
-  /** Freshly loaded jobs, 30 min per department. */
-  async writeJobs(userId: string, companyId: string, jobs: JobsByDepartment): Promise<void> {
+  /** Freshly loaded jobs (encoded with `encodeJobs`), 30 min per department. */
+  async writeJobs(userId: string, companyId: string, jobs: EncodedJobs): Promise<void> {
     await Promise.all(
-      Object.entries(jobs).map(([department, records]) =>
-        this.redis.command.set(buildJobsKey(userId, companyId, department), typedJson.stringify(records), 'EX', RedisTTL.JOBS),
-      ),
+      Object.entries(jobs).map(([department, text]) => this.redis.command.set(buildJobsKey(userId, companyId, department), text, 'EX', RedisTTL.JOBS)),
     );
   }
 

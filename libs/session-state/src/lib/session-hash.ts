@@ -5,6 +5,12 @@ import { typedJson } from './typed-json';
 export const THREAD_FIELD_PREFIX = 'thread:';
 
 type ScalarField = Exclude<(typeof SESSION_FIELDS)[number], 'thread_states'>;
+
+/**
+ * Fields given already in their stored form, the typed JSON text `typedJson.stringify` gives
+ * (a cache written with typedJson holds it): stored as is, without a decode and an encode.
+ */
+export type EncodedSessionFields = Partial<Record<ScalarField, string>>;
 const SCALAR_FIELDS = SESSION_FIELDS.filter((field): field is ScalarField => field !== 'thread_states');
 
 /** Hash field → encoded value of the fields `state` names (thread_states: one field per named thread). */

@@ -4,6 +4,7 @@ import { RedisConnections, RedisModule } from '@suite/redis';
 import { testConfig, testRedisClient, TestRedis, uniqueId, keyspaceScans } from '@suite/testing';
 import { SessionStateModule } from './session-state.module';
 import { InvalidSessionKeyError, SessionStateStore } from './session-state.store';
+import { typedJson } from './typed-json';
 
 async function sessionModule(): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
@@ -102,6 +103,24 @@ describe('SessionStateStore against real Redis', () => {
     expect(after['jobs_metrics']).toBe('{"total":4}');
     for (const field of ['user_context', 'jobs_data', 'is_on_chat_page', 'active_tasks', 'created_at']) expect(after[field]).toBe(before[field]);
     expect(await plain.ttl(key)).toBeGreaterThan(7200 - 5);
+  });
+
+  it('an upsert (what initialize_session writes) keeps presence, the active thread and thread states; created only the first time', async () => {
+    const [user, company] = [uniqueId('u'), uniqueId('c')];
+    expect(await store.upsert(user, company, { user_context: { name: 'Ada' }, jobs_data: { Router: [{ id: 'j1' }] } })).toEqual({ created: true });
+    expect(await store.updatePresence(user, company, true, 't1')).toBe(true);
+    await store.updateThreadActivity(user, company, 't0', { unread: 3 });
+
+    // jobs_data given as its stored text (as the LLM manager passes the cached jobs), written as is.
+    const due = new Date('2024-05-01T00:00:00.000Z');
+    const encodedJobs = typedJson.stringify({ Router: [{ id: 'j2', due }] });
+    expect(await other.upsert(user, company, { user_context: { name: 'Ada L.' } }, { jobs_data: encodedJobs })).toEqual({ created: false });
+    expect(await plain.hget(`session:${user}:${company}:state`, 'jobs_data')).toBe(encodedJobs);
+    expect(await store.isUserOnThread(user, company, 't1')).toBe(true);
+    const loaded = await store.load(user, company);
+    expect(loaded).toMatchObject({ user_context: { name: 'Ada L.' }, jobs_data: { Router: [{ id: 'j2', due }] }, is_on_chat_page: true, current_active_thread: 't1' });
+    expect(Object.keys(loaded?.thread_states ?? {}).sort()).toEqual(['t0', 't1']);
+    expect(loaded?.thread_states['t0']).toMatchObject({ unread: 3 });
   });
 
   it('concurrent partial updates from two instances never lose each other (per-field hash, one script)', async () => {

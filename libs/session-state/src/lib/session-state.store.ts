@@ -9,12 +9,15 @@ import {
   SESSION_INDEX_ON_CHAT_KEY,
   SESSION_INDEX_USERS_KEY,
 } from '@suite/redis-namespaces';
-import { decodeSessionHash, defaultSessionFields, encodeSessionFields } from './session-hash';
+import { decodeSessionHash, defaultSessionFields, EncodedSessionFields, encodeSessionFields } from './session-hash';
 import { WRITE_SESSION } from './session-scripts';
 import { emptySessionState, SessionState, SessionStats, StoredSessionState, ThreadState } from './session-state.types';
 import type { TypedValue } from './typed-json';
 
 type WriteMode = 'update' | 'upsert' | 'replace';
+
+/** The script's trailing arguments: every field's default, set where absent. */
+const DEFAULT_FIELD_ARGUMENTS = defaultSessionFields().flat();
 
 /** An id that would break a key's structure (see SAFE_KEY_PART_PATTERN). */
 export class InvalidSessionKeyError extends Error {
@@ -47,9 +50,13 @@ export class SessionStateStore {
     return { created: outcome === 1 };
   }
 
-  /** Writes the named fields, creating the session when missing; `created` says whether this call created it. */
-  async upsert(userId: string, companyId: string, fields: Partial<SessionState>): Promise<{ created: boolean }> {
-    const outcome = await this.write('upsert', userId, companyId, fields);
+  /**
+   * Writes the named fields, creating the session when missing; `created` says whether this call
+   * created it. `encoded` names more fields, given as their stored typed JSON text (it wins over
+   * the same field in `fields`).
+   */
+  async upsert(userId: string, companyId: string, fields: Partial<SessionState>, encoded: EncodedSessionFields = {}): Promise<{ created: boolean }> {
+    const outcome = await this.write('upsert', userId, companyId, fields, encoded);
     return { created: outcome === 1 };
   }
 
@@ -124,17 +131,25 @@ export class SessionStateStore {
     return { total_sessions: sessions, total_users: users, sessions_on_chat_page: onChat, ttl_seconds: this.ttlSeconds };
   }
 
-  private async write(mode: WriteMode, userId: string, companyId: string, fields: Partial<SessionState>): Promise<number> {
+  private async write(mode: WriteMode, userId: string, companyId: string, fields: Partial<SessionState>, encoded: EncodedSessionFields = {}): Promise<number> {
     const key = this.key(userId, companyId);
     for (const thread of Object.keys(fields.thread_states ?? {})) this.checkPart('thread_key', thread);
-    const named = encodeSessionFields(fields);
+    const named = [...encodeSessionFields(fields), ...Object.entries(encoded).filter((pair): pair is [string, string] => pair[1] !== undefined)];
     const now = new Date();
-    const outcome = (await WRITE_SESSION.run(
+    const expiresAtMs = now.getTime() + this.ttlSeconds * 1000;
+    const written = WRITE_SESSION.run(
       this.client,
       [key],
-      [mode, this.ttlSeconds, now.toISOString(), userId, companyId, named.length, ...named.flat(), ...defaultSessionFields().flat()],
-    )) as number;
-    if (outcome !== -1) await this.index(userId, companyId, now.getTime() + this.ttlSeconds * 1000, fields.is_on_chat_page);
+      [mode, this.ttlSeconds, now.toISOString(), userId, companyId, named.length, ...named.flat(), ...DEFAULT_FIELD_ARGUMENTS],
+    ) as Promise<number>;
+    if (mode !== 'update') {
+      // An upsert or a save always writes the session, so its index entries go out in the same round trip.
+      const [outcome] = await Promise.all([written, this.index(userId, companyId, expiresAtMs, fields.is_on_chat_page)]);
+      return outcome;
+    }
+    // An update of a missing session writes nothing: its index entries wait for the script's answer.
+    const outcome = await written;
+    if (outcome !== -1) await this.index(userId, companyId, expiresAtMs, fields.is_on_chat_page);
     return outcome;
   }
 
