@@ -201,7 +201,7 @@ describe('LLM.send_message: two gateways, two task-workers, answers streamed as 
   it('bad input is INVALID_ARGS naming the parameter; a spent hour is QUOTA_EXCEEDED with retry_after_ms, before anything is stored', async () => {
     const thread = await newThread();
     const refused = async (args: unknown[]) => (await call(0, 'LLM.send_message', [thread.user, thread.company, thread.threadKey, ...args])).error;
-    expect(await refused(['x'.repeat(2001)])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('LLM_MAX_PROMPT_CHARS') });
+    expect(await refused(['x'.repeat(2001)])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringMatching(/^message is 2001 characters long; .*LLM_MAX_PROMPT_CHARS/) });
     expect(await refused(['   '])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('message') });
     // 300 words: under LLM_MAX_PROMPT_CHARS, over half of the 400-token context window.
     expect(await refused([Array.from({ length: 300 }, (_unused, index) => `w${index}`).join(' ')])).toMatchObject({ code: 'INVALID_ARGS', message: expect.stringContaining('LLM_CONTEXT_WINDOW_TOKENS') });

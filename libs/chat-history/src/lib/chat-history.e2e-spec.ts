@@ -2,7 +2,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@suite/config';
 import { MetricsModule, MetricsService } from '@suite/metrics';
 import { RedisModule } from '@suite/redis';
-import { testConfig, testRedisClient, TestRedis, uniqueId, keyspaceScans } from '@suite/testing';
+import { testConfig, testRedisClient, TestRedis, uniqueId, keyspaceScans, useIsolatedRedis } from '@suite/testing';
 import { encodeChat } from 'gpt-tokenizer/encoding/o200k_base';
 import { ChatHistoryInputError } from './chat-history.errors';
 import { ChatHistoryModule } from './chat-history.module';
@@ -18,6 +18,22 @@ async function chatModule(overrides: Record<string, string> = {}): Promise<Testi
 
 const newThread = (): ChatThreadRef => ({ userId: uniqueId('u'), companyId: uniqueId('c'), threadKey: uniqueId('t') });
 const keyOf = (thread: ChatThreadRef) => `chat:${thread.userId}:${thread.companyId}:${thread.threadKey}:history`;
+
+/** Calls served so far per command, summed over every master (`INFO commandstats` counts the commands a Lua script calls too). */
+async function commandCalls(redis: TestRedis): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const node of 'nodes' in redis ? redis.nodes('master') : [redis]) {
+    for (const [, command, count] of (await node.info('commandstats')).matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) {
+      calls.set(command, (calls.get(command) ?? 0) + Number(count));
+    }
+  }
+  return calls;
+}
+
+/** Commands of the connections themselves (and of these readings), not of the code under test. */
+const CONNECTION_COMMANDS = new Set(['info', 'cluster', 'ping', 'client', 'hello', 'command', 'select', 'readonly', 'auth']);
+/** Every command that reads stored messages (or the whole hash, or a blob holding them). */
+const MESSAGE_READS = ['hgetall', 'hvals', 'hkeys', 'hmget', 'hscan', 'hrandfield', 'get', 'mget', 'getrange', 'lrange', 'lindex', 'zrange', 'xrange', 'dump'];
 
 describe('ChatHistoryStore against real Redis', () => {
   let one: TestingModule;
@@ -274,5 +290,51 @@ describe('ChatHistoryStore against real Redis', () => {
     await expect(limited.appendUserMessage({ ...thread, threadKey: 'a:b' }, 'x')).rejects.toBeInstanceOf(ChatHistoryInputError);
     await expect(limited.appendUserMessage({ ...thread, userId: 'u{1}' }, 'x')).rejects.toMatchObject({ parameter: 'user_id' });
     expect(await limited.chatExists(thread)).toBe(false);
+  });
+});
+
+describe('ChatHistoryStore append cost, on a Redis of its own', () => {
+  // A Redis no other test file uses, so command counts are this file's alone.
+  useIsolatedRedis();
+  let moduleRef: TestingModule;
+  let store: ChatHistoryStore;
+  let plain: TestRedis;
+
+  beforeAll(async () => {
+    moduleRef = await chatModule({ CHAT_HISTORY_MAX_MESSAGES: '10000' });
+    store = moduleRef.get(ChatHistoryStore);
+    plain = testRedisClient();
+  });
+
+  afterAll(async () => {
+    plain.disconnect();
+    await moduleRef.close();
+  });
+
+  it('an append to a thread of 2,000 messages is one script that reads no stored message and writes a handful of fields', async () => {
+    const thread = newThread();
+    for (let batch = 0; batch < 4; batch++) {
+      await store.appendMessages(thread, Array.from({ length: 500 }, (_, index) => ({ role: 'user' as const, content: `stored message ${batch * 500 + index}` })));
+    }
+    expect(await plain.hget(keyOf(thread), 'message_count')).toBe('2000');
+
+    const appends = 10;
+    const before = await commandCalls(plain);
+    for (let n = 0; n < appends; n++) await store.appendUserMessage(thread, `new message ${n}`);
+    const after = await commandCalls(plain);
+
+    const perAppend = new Map<string, number>();
+    for (const [command, calls] of after) {
+      const delta = calls - (before.get(command) ?? 0);
+      if (delta > 0 && !CONNECTION_COMMANDS.has(command.split('|')[0])) perAppend.set(command, delta / appends);
+    }
+    const scripts = (perAppend.get('evalsha') ?? 0) + (perAppend.get('eval') ?? 0);
+    expect(scripts).toBe(1);
+    for (const read of MESSAGE_READS) expect({ read, calls: perAppend.get(read) ?? 0 }).toEqual({ read, calls: 0 });
+    // The one field read is `first` (the oldest kept seq), to know whether to trim.
+    expect(perAppend.get('hget') ?? 0).toBeLessThanOrEqual(1);
+    const commandsInside = [...perAppend].filter(([command]) => command !== 'evalsha' && command !== 'eval').reduce((sum, [, calls]) => sum + calls, 0);
+    expect(commandsInside).toBeLessThanOrEqual(10);
+    expect(await plain.hget(keyOf(thread), 'message_count')).toBe(String(2000 + appends));
   });
 });
