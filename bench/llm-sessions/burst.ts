@@ -1,6 +1,10 @@
 import { percentileOfSorted } from '../lib/percentile';
 
-/** Latency figures of one burst of concurrent calls. */
+/**
+ * Latency figures of one run of calls. The percentiles are over every call, a failed one counted
+ * at its time to error (a call that timed out weighs as its timeout), so failures cannot make the
+ * p99 look better; `errors` says how many of them failed.
+ */
 export interface BurstResult {
   calls: number;
   errors: number;
@@ -15,10 +19,11 @@ function percentile(sorted: number[], p: number): number {
   return Math.round(percentileOfSorted(sorted, p) * 100) / 100;
 }
 
+/** `latenciesMs` holds every call, failed ones included (at their time to error); `errors` of them failed. */
 export function summarize(latenciesMs: number[], errors: number, wallMs: number, firstError?: string): BurstResult {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return {
-    calls: latenciesMs.length + errors,
+    calls: latenciesMs.length,
     errors,
     firstError,
     wallMs: Math.round(wallMs),
@@ -28,7 +33,7 @@ export function summarize(latenciesMs: number[], errors: number, wallMs: number,
   };
 }
 
-/** The calls of one run: each one's latency, or its error (the first one kept for the report). */
+/** The calls of one run: each one's latency (to its answer or to its error), and the errors (the first one kept for the report). */
 class CallTally {
   private readonly latencies: number[] = [];
   private errors = 0;
@@ -39,10 +44,11 @@ class CallTally {
   async time(call: () => Promise<void>, from = process.hrtime.bigint()): Promise<void> {
     try {
       await call();
-      this.latencies.push(Number(process.hrtime.bigint() - from) / 1e6);
     } catch (error) {
       this.errors += 1;
       this.firstError ??= error instanceof Error ? error.message : String(error);
+    } finally {
+      this.latencies.push(Number(process.hrtime.bigint() - from) / 1e6);
     }
   }
 

@@ -159,7 +159,28 @@ function medianOf(results: BurstResult[]): { p50Ms: number; p99Ms: number; wallM
   };
 }
 
-function table(rows: Array<[string, ReturnType<typeof medianOf>, string]>): string {
+type Figures = ReturnType<typeof medianOf>;
+
+interface GoalCheck {
+  shape: string;
+  warmP99Ms: number;
+  errors: number;
+  pingP99Ms: number;
+  met: boolean;
+}
+
+/** The issue's goal for one shape of load: warm p99 under GOAL_WARM_P99_MS, and no call failed. */
+function goalCheck(shape: string, warm: Figures, ping: Figures): GoalCheck {
+  return { shape, warmP99Ms: warm.p99Ms, errors: warm.errors, pingP99Ms: ping.p99Ms, met: warm.p99Ms < GOAL_WARM_P99_MS && warm.errors === 0 };
+}
+
+function goalLine(check: GoalCheck): string {
+  const verdict = check.met ? 'MET' : 'NOT MET';
+  const errors = check.errors > 0 ? `, ${check.errors} failed` : '';
+  return `  ${check.shape}: warm p99 ${check.warmP99Ms.toFixed(2)} ms${errors} -> ${verdict} (SYSTEM.ping of the same shape: p99 ${check.pingP99Ms.toFixed(2)} ms)`;
+}
+
+function table(rows: Array<[string, Figures, string]>): string {
   const header = `${'target'.padEnd(36)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'wall ms'.padStart(10)}${'errors'.padStart(8)}  note`;
   return [header, ...rows.map(([name, figures, note]) => `${name.padEnd(36)}${figures.p50Ms.toFixed(2).padStart(10)}${figures.p99Ms.toFixed(2).padStart(10)}${String(figures.wallMs).padStart(10)}${String(figures.errors).padStart(8)}  ${note}`)].join('\n');
 }
@@ -225,7 +246,11 @@ async function run(): Promise<boolean> {
       results['warm, closed loop'].push(warmLoop);
       results['ping, closed loop'].push(pingLoop);
       results['raw Firestore load'].push(raw);
-      say(`round ${round}: cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms | warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms | ping p99 ${ping.p99Ms} ms | warm closed loop p50 ${warmLoop.p50Ms} p99 ${warmLoop.p99Ms} ms | raw Firestore p50 ${raw.p50Ms} p99 ${raw.p99Ms} ms`);
+      const failed = (result: BurstResult) => (result.errors > 0 ? ` (${result.errors} failed)` : '');
+      say(
+        `round ${round}: cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms${failed(cold)} | warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms${failed(warm)} | ping p99 ${ping.p99Ms} ms${failed(ping)} | ` +
+          `warm closed loop p50 ${warmLoop.p50Ms} p99 ${warmLoop.p99Ms} ms${failed(warmLoop)} | ping closed loop p99 ${pingLoop.p99Ms} ms | raw Firestore p50 ${raw.p50Ms} p99 ${raw.p99Ms} ms${failed(raw)}`,
+      );
       await limited(settings.users, 100, async (index) => void (await rpc('LLM.close_session', [userOf(index), COMPANY])));
     }
 
@@ -252,10 +277,10 @@ async function run(): Promise<boolean> {
       appendResults['append at the 10,000 cap (trims 1)'].push(await sequence(settings.appends, async (index) => void (await capped.store.appendUserMessage(atCap, content(index)))));
     }
 
-    const init = Object.fromEntries(Object.entries(results).map(([name, list]) => [name, medianOf(list)])) as Record<Target, ReturnType<typeof medianOf>>;
-    const appends = Object.fromEntries(Object.entries(appendResults).map(([name, list]) => [name, medianOf(list)])) as Record<AppendTarget, ReturnType<typeof medianOf>>;
+    const init = Object.fromEntries(Object.entries(results).map(([name, list]) => [name, medianOf(list)])) as Record<Target, Figures>;
+    const appends = Object.fromEntries(Object.entries(appendResults).map(([name, list]) => [name, medianOf(list)])) as Record<AppendTarget, Figures>;
     const ratio = (a: number, b: number) => (b > 0 ? `${Math.round((100 * a) / b)}%` : 'n/a');
-    say(`initialize_session, ${settings.users} distinct users at once, ${settings.jobs} jobs each (medians over ${settings.rounds} rounds; latency from the burst start):\n${table([
+    say(`initialize_session, ${settings.users} distinct users at once, ${settings.jobs} jobs each (medians over ${settings.rounds} rounds; latency from the burst start; failed calls count at their time to error, errors summed over the rounds):\n${table([
       ['cold initialize_session', init['cold initialize_session'], `p50 ${ratio(init['cold initialize_session'].p50Ms, init['raw Firestore load'].p50Ms)} of raw Firestore's; seed 004: ~${SEED_PER_SESSION_MS} ms per session, lock wait ${SEED_LOCK_WAIT_MS} ms`],
       ['warm initialize_session', init['warm initialize_session'], `p99 ${ratio(init['warm initialize_session'].p99Ms, init['SYSTEM.ping'].p99Ms)} of SYSTEM.ping's; goal p99 < ${GOAL_WARM_P99_MS} ms; no lock shared between users (lock wait 0)`],
       ['SYSTEM.ping (HTTP floor)', init['SYSTEM.ping'], 'the same burst of calls that do nothing'],
@@ -263,17 +288,33 @@ async function run(): Promise<boolean> {
       [`SYSTEM.ping, ${settings.inFlight} in flight`, init['ping, closed loop'], 'per-call latency, closed loop'],
       ['raw Firestore load', init['raw Firestore load'], 'client + company get + task_manager query, from this process'],
     ])}`);
-    say(`appends, one after another (medians over ${settings.rounds} rounds of ${settings.appends}):\n${table([
+    say(`appends, one after another (medians over ${settings.rounds} rounds of ${settings.appends}; failed calls count at their time to error):\n${table([
       ['raw MULTI HSET+EXPIRE', appends['raw MULTI HSET+EXPIRE'], 'baseline: one hash field and the TTL, no script'],
       ['append at 10', appends['append at 10'], `p50 ${ratio(appends['append at 10'].p50Ms, appends['raw MULTI HSET+EXPIRE'].p50Ms)} of raw`],
       [`append at ${settings.largeThread}`, appends['append at 10,000'], `p50 ${ratio(appends['append at 10,000'].p50Ms, appends['append at 10'].p50Ms)} of append at 10`],
       [`append at the ${settings.largeThread} cap`, appends['append at the 10,000 cap (trims 1)'], `p50 ${ratio(appends['append at the 10,000 cap (trims 1)'].p50Ms, appends['append at 10'].p50Ms)} of append at 10 (each append trims the oldest)`],
     ])}`);
+    const goal = [
+      goalCheck(`burst of ${settings.users} at once`, init['warm initialize_session'], init['SYSTEM.ping']),
+      goalCheck(`closed loop, ${settings.inFlight} in flight`, init['warm, closed loop'], init['ping, closed loop']),
+    ];
+    const cold = init['cold initialize_session'];
+    const [small, big] = [appends['append at 10'], appends['append at 10,000']];
+    say(
+      [
+        `summary (medians over ${settings.rounds} rounds):`,
+        `  cold initialize_session, burst of ${settings.users}: p50 ${cold.p50Ms.toFixed(2)} ms, p99 ${cold.p99Ms.toFixed(2)} ms, ${cold.errors} failed (seed 004: ~${SEED_PER_SESSION_MS} ms per session)`,
+        `goal "warm p99 under ${GOAL_WARM_P99_MS} ms" (and no failed call):`,
+        ...goal.map(goalLine),
+        `append at 10 messages: p50 ${small.p50Ms.toFixed(3)} ms, p99 ${small.p99Ms.toFixed(3)} ms; at ${settings.largeThread}: p50 ${big.p50Ms.toFixed(3)} ms, p99 ${big.p99Ms.toFixed(3)} ms ` +
+          `(p50 ${ratio(big.p50Ms, small.p50Ms)}, p99 ${ratio(big.p99Ms, small.p99Ms)} of the small thread's)`,
+      ].join('\n'),
+    );
     const errors = statusErrors.length + Object.values(results).flat().reduce((sum, result) => sum + result.errors, 0) + Object.values(appendResults).flat().reduce((sum, result) => sum + result.errors, 0);
     if (statusErrors.length > 0) say(`unexpected answers: ${statusErrors.length} (first: ${statusErrors[0]})`);
     const firstError = [...Object.values(results), ...Object.values(appendResults)].flat().find((result) => result.firstError)?.firstError;
     if (firstError) say(`first error: ${firstError}`);
-    const file = writeResults('llm-sessions', { settings, revision: gitRevision(), machine: machineInfo(), initialize: init, appends, rounds: { initialize: results, appends: appendResults }, seed004: { perSessionMs: SEED_PER_SESSION_MS, lockWaitMs: SEED_LOCK_WAIT_MS }, goalWarmP99Ms: GOAL_WARM_P99_MS });
+    const file = writeResults('llm-sessions', { settings, revision: gitRevision(), machine: machineInfo(), initialize: init, appends, rounds: { initialize: results, appends: appendResults }, seed004: { perSessionMs: SEED_PER_SESSION_MS, lockWaitMs: SEED_LOCK_WAIT_MS }, goalWarmP99Ms: GOAL_WARM_P99_MS, goal });
     say(`results: ${file}`);
     return errors === 0;
   } finally {
