@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@suite/config';
 import type { RedisConnections } from '@suite/redis';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstanceIdentity } from './instance-identity';
@@ -41,6 +41,29 @@ describe('LivenessService.beat', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('a reader never sees a half-written liveness file, and no temporary file is left', async () => {
+    const beating = service(redisWithExec(async () => [[null, 1], [null, 0]]));
+    await beating.beat();
+    const file = join(dir, 'test-app.alive');
+    let writing = true;
+    const beats = (async () => {
+      for (let index = 0; index < 200; index += 1) await beating.beat();
+      writing = false;
+    })();
+    const unreadable: string[] = [];
+    while (writing) {
+      const text = await readFile(file, 'utf8');
+      try {
+        JSON.parse(text);
+      } catch {
+        unreadable.push(text);
+      }
+    }
+    await beats;
+    expect(unreadable).toEqual([]);
+    expect(await readdir(dir)).toEqual(['test-app.alive']);
   });
 
   it('beats when every command succeeded', async () => {

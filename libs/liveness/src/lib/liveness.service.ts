@@ -3,7 +3,7 @@ import { asError } from '@suite/logging';
 import { AppConfig } from '@suite/config';
 import { execChecked, RedisConnections } from '@suite/redis';
 import { INSTANCES_KEY } from '@suite/redis-namespaces';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InstanceIdentity } from './instance-identity';
@@ -32,6 +32,7 @@ export class LivenessService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('Liveness');
   private timer?: NodeJS.Timeout;
   private readonly startedAt = new Date().toISOString();
+  private writes = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -65,7 +66,10 @@ export class LivenessService implements OnApplicationBootstrap, BeforeApplicatio
           .zadd(INSTANCES_KEY, now, this.member())
           .zremrangebyscore(INSTANCES_KEY, '-inf', now - this.config.LIVENESS_INTERVAL_MS * STALE_AFTER_INTERVALS),
       );
-      await writeFile(this.file, JSON.stringify({ ...this.describe(), beat_at: new Date(now).toISOString() }));
+      // Written beside it, then renamed over it: a reader (a health check, a test) never sees a half-written file.
+      const pending = `${this.file}.${process.pid}.${(this.writes += 1)}.tmp`;
+      await writeFile(pending, JSON.stringify({ ...this.describe(), beat_at: new Date(now).toISOString() }));
+      await rename(pending, this.file);
       return true;
     } catch (error) {
       this.logger.warn({ event: 'liveness_beat_failed', error: asError(error).message });
