@@ -232,10 +232,12 @@ export class CronScheduleStore {
     return applied === 1;
   }
 
-  /** The schedule with the version it was read at (read first: a later change makes a guarded write refuse it). */
+  /** The schedule with the version it was read at, both from one read of its hash. */
   private async versioned(id: string): Promise<{ version: string; current: ScheduleView }> {
-    const version = (await this.redis.command.hget(this.keys.schedule(id), 'version')) ?? '0';
-    return { version, current: await this.require(id) };
+    const hash = await this.redis.command.hgetall(this.keys.schedule(id));
+    const current = scheduleViewFrom(hash);
+    if (!current) throw new ScheduleNotFoundError(id);
+    return { version: hash['version'] ?? '0', current };
   }
 
   /** Paused: no run until resumed (a claimed run finds it paused and is skipped). */
